@@ -1,0 +1,86 @@
+//! One call from text to findings: parse, classify, run every enabled rule (a panicking rule is
+//! caught and reported, never propagated), apply severities and suppressions.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::WorkspaceIndex;
+use crate::kind::{Classification, classify};
+use crate::rules::{self, Context, Date};
+use crate::suppress;
+use crate::syntax::{ParseOptions, SpecDoc};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pub struct AnalysisInput<'a> {
+    pub text: &'a str,
+    /// Relative to the configuration's folder, `/`-separated.
+    pub path: Option<&'a str>,
+    pub config: &'a Config,
+    pub index: &'a WorkspaceIndex,
+    pub today: Option<Date>,
+}
+
+/// A rule that panicked: reported to the user's log, its findings dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub doc: SpecDoc,
+    pub classification: Classification,
+    /// Sorted by position, then rule id.
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<RuleFailure>,
+}
+
+pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
+    let doc = SpecDoc::parse(
+        input.text,
+        ParseOptions {
+            id_patterns: input.config.id_patterns(),
+        },
+    );
+    let classification = classify(input.path, &doc, input.config);
+    let ctx = Context {
+        config: input.config,
+        index: input.index,
+        today: input.today,
+        path: input.path,
+        kind: classification.kind,
+        family: classification.family,
+    };
+    let mut diagnostics = Vec::new();
+    let mut failures = Vec::new();
+    for rule in rules::registry() {
+        let meta = rule.meta();
+        let severity = input.config.severity(meta.id, meta.default_severity);
+        if severity == Severity::Off {
+            continue;
+        }
+        match catch_unwind(AssertUnwindSafe(|| rule.check(&doc, &ctx))) {
+            Ok(found) => diagnostics.extend(found.into_iter().map(|mut d| {
+                d.severity = severity;
+                d
+            })),
+            Err(panic) => failures.push(RuleFailure {
+                rule: meta.id,
+                message: panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panicked".to_string()),
+            }),
+        }
+    }
+    suppress::apply(&doc, &mut diagnostics);
+    diagnostics.sort_by(|a, b| (a.span, a.rule).cmp(&(b.span, b.rule)));
+    diagnostics.dedup();
+    Analysis {
+        doc,
+        classification,
+        diagnostics,
+        failures,
+    }
+}

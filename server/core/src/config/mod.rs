@@ -1,0 +1,222 @@
+//! `specwright.toml`: the schema (one set of types, also exported as JSON Schema), reading it
+//! from TOML or from editor settings (JSON) with a diagnostic per bad key or value, and layering
+//! (the file wins; editor settings fill only what it leaves unset).
+//!
+//! Reading never fails: a bad entry is reported and skipped, and everything valid still applies.
+
+mod read;
+
+pub use read::{parse_json, parse_toml};
+
+use crate::diagnostic::Severity;
+use crate::kind::{DocKind, Family};
+use crate::span::Span;
+use crate::syntax::IdPatterns;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The file name the CLI and the server look for, walking up from a document.
+pub const FILE_NAME: &str = "specwright.toml";
+
+/// The contents of a `specwright.toml`, every key optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(title = "specwright.toml", description = "Configuration of Specwright, the language server and linter for specifications.")]
+pub struct ConfigFile {
+    /// Globs (relative to this file) of the Markdown files a directory walk checks and the
+    /// workspace index reads. Default: every Markdown file.
+    pub include: Option<Vec<String>>,
+    /// Globs of files never checked or indexed, even when `include` matches them.
+    pub exclude: Option<Vec<String>>,
+    /// Severity per rule id: "error", "warning", "info", "hint" or "off".
+    pub rules: Option<BTreeMap<String, Severity>>,
+    /// How requirement, story, criterion, task and ADR ids are written.
+    pub ids: Option<IdsConfig>,
+    /// Document kind and family per glob, overriding detection.
+    pub kinds: Option<BTreeMap<String, KindOverride>>,
+    /// Base URL of the rule pages; a rule's page is `<docs-url>/<rule-id>.md`. Unset: no links.
+    pub docs_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct IdsConfig {
+    /// Regular expressions (Rust `regex` syntax) of ids; replace the built-in patterns when set.
+    pub patterns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct KindOverride {
+    pub kind: Option<DocKind>,
+    pub family: Option<Family>,
+}
+
+/// The top-level keys of [`ConfigFile`], as written in the file.
+pub const KEYS: &[&str] = &["include", "exclude", "rules", "ids", "kinds", "docs-url"];
+
+/// A problem in a configuration source, located in the `specwright.toml` text when it came
+/// from one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigDiagnostic {
+    pub span: Option<Span>,
+    pub message: String,
+    pub severity: Severity,
+}
+
+impl ConfigFile {
+    /// `self` with every key it leaves unset taken from `lower`; rule severities merge per rule.
+    pub fn layered_over(self, lower: &ConfigFile) -> ConfigFile {
+        let rules = match (self.rules, &lower.rules) {
+            (Some(mine), Some(theirs)) => {
+                let mut merged = theirs.clone();
+                merged.extend(mine);
+                Some(merged)
+            }
+            (mine, theirs) => mine.or_else(|| theirs.clone()),
+        };
+        ConfigFile {
+            include: self.include.or_else(|| lower.include.clone()),
+            exclude: self.exclude.or_else(|| lower.exclude.clone()),
+            rules,
+            ids: match (self.ids, &lower.ids) {
+                (Some(IdsConfig { patterns: None }), Some(theirs)) => Some(theirs.clone()),
+                (mine, theirs) => mine.or_else(|| theirs.clone()),
+            },
+            kinds: self.kinds.or_else(|| lower.kinds.clone()),
+            docs_url: self.docs_url.or_else(|| lower.docs_url.clone()),
+        }
+    }
+}
+
+/// A resolved configuration: the file's values plus what was compiled from them.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub file: ConfigFile,
+    id_patterns: Option<IdPatterns>,
+    kinds: Vec<(GlobSet, KindOverride)>,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new(ConfigFile::default())
+    }
+}
+
+impl Config {
+    /// Compiles a file that went through [`parse_toml`] / [`parse_json`], which already reported
+    /// and dropped whatever does not compile.
+    pub fn new(file: ConfigFile) -> Config {
+        let id_patterns = file
+            .ids
+            .as_ref()
+            .and_then(|ids| ids.patterns.clone())
+            .and_then(|p| IdPatterns::new(p).ok());
+        let kinds = file
+            .kinds
+            .iter()
+            .flatten()
+            .filter_map(|(glob, o)| Some((globset_of(std::slice::from_ref(glob))?, o.clone())))
+            .collect();
+        let include = file.include.as_deref().and_then(globset_of);
+        let exclude = file.exclude.as_deref().and_then(globset_of);
+        Config {
+            file,
+            id_patterns,
+            kinds,
+            include,
+            exclude,
+        }
+    }
+
+    pub fn id_patterns(&self) -> &IdPatterns {
+        self.id_patterns.as_ref().unwrap_or_else(|| IdPatterns::builtin())
+    }
+
+    /// The configured severity of a rule, else `default`.
+    pub fn severity(&self, rule: &str, default: Severity) -> Severity {
+        self.file
+            .rules
+            .as_ref()
+            .and_then(|r| r.get(rule))
+            .copied()
+            .unwrap_or(default)
+    }
+
+    /// The `[kinds]` override for a path relative to the configuration's folder.
+    pub fn kind_override(&self, path: &str) -> Option<&KindOverride> {
+        self.kinds.iter().find(|(g, _)| g.is_match(path)).map(|(_, o)| o)
+    }
+
+    /// Whether a directory walk includes this path (relative to the configuration's folder).
+    pub fn includes(&self, path: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(path))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    pub fn docs_url(&self) -> Option<&str> {
+        self.file.docs_url.as_deref().filter(|s| !s.trim().is_empty())
+    }
+}
+
+pub(crate) fn compile_glob(glob: &str) -> Result<Glob, String> {
+    globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
+}
+
+fn globset_of(globs: &[String]) -> Option<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        builder.add(compile_glob(g).ok()?);
+    }
+    builder.build().ok()
+}
+
+/// The JSON Schema of `specwright.toml`, for taplo / Even Better TOML and editor settings.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ConfigFile)).unwrap_or_default()
+}
+
+/// The commented `specwright.toml` that `specwright init` writes.
+pub fn template(families: &[Family]) -> String {
+    let detected = if families.is_empty() {
+        "# No known spec layout was found; Specwright detects kinds from headings.\n".to_string()
+    } else {
+        let names: Vec<&str> = families.iter().map(|f| f.as_str()).collect();
+        format!("# Detected conventions: {}.\n", names.join(", "))
+    };
+    let mut includes = vec!["\"specs/**\"", "\".kiro/**\"", "\"openspec/**\"", "\"docs/**\""];
+    includes.dedup();
+    format!(
+        r#"# Specwright configuration: https://github.com/specwright — schema: docs/specwright.schema.json
+{detected}
+# Markdown files that `specwright check DIR` and the workspace index read (relative to this file).
+include = [{includes}]
+exclude = ["**/node_modules/**", "**/target/**"]
+
+# Severity per rule: "error", "warning", "info", "hint" or "off".
+# `specwright rules` lists the rules, `specwright explain RULE` explains one.
+[rules]
+# incomplete-marker = "error"
+# template-placeholder = "warning"
+
+# Id patterns (regular expressions). Setting them replaces the built-in ones
+# (FR-001, NFR-3, SC-002, REQ-12, TR-1, US-2, US1, UC-4, AC-7, ADR-0007, T001).
+[ids]
+# patterns = ['FR-\d{{3}}', 'SC-\d{{3}}', 'T\d{{3}}']
+
+# Document kind and family per glob, when detection guesses wrong.
+# kind: spec, plan, tasks, requirements, design, adr, proposal, generic
+# family: spec-kit, kiro, openspec, cc-sdd, kep-rfc, madr, nygard, generic
+[kinds]
+# "docs/proposals/**" = {{ kind = "spec", family = "generic" }}
+"#,
+        includes = includes.join(", ")
+    )
+}

@@ -1,0 +1,333 @@
+//! Reading a configuration from TOML (with spans) or JSON (editor settings) into a
+//! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
+
+use super::{ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, compile_glob};
+use crate::diagnostic::Severity;
+use crate::kind::{DocKind, Family};
+use crate::span::Span;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// One node of a configuration source, TOML or JSON, with the operations reading needs.
+trait Node: Sized {
+    fn span(&self) -> Option<Span>;
+    fn entries(&self) -> Option<Vec<(String, Option<Span>, Self)>>;
+    fn items(&self) -> Option<Vec<Self>>;
+    fn string(&self) -> Option<String>;
+    fn type_name(&self) -> &'static str;
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, String>;
+}
+
+struct TomlNode<'a>(&'a Spanned<DeValue<'a>>);
+
+impl<'a> Node for TomlNode<'a> {
+    fn span(&self) -> Option<Span> {
+        Some(self.0.span().into())
+    }
+    fn entries(&self) -> Option<Vec<(String, Option<Span>, Self)>> {
+        let table = self.0.get_ref().as_table()?;
+        Some(
+            table
+                .iter()
+                .map(|(k, v)| (k.get_ref().to_string(), Some(k.span().into()), TomlNode(v)))
+                .collect(),
+        )
+    }
+    fn items(&self) -> Option<Vec<Self>> {
+        Some(self.0.get_ref().as_array()?.iter().map(TomlNode).collect())
+    }
+    fn string(&self) -> Option<String> {
+        self.0.get_ref().as_str().map(str::to_string)
+    }
+    fn type_name(&self) -> &'static str {
+        self.0.get_ref().type_str()
+    }
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
+        T::deserialize(toml::de::ValueDeserializer::from(self.0.clone())).map_err(|e| e.message().to_string())
+    }
+}
+
+struct JsonNode<'a>(&'a serde_json::Value);
+
+impl<'a> Node for JsonNode<'a> {
+    fn span(&self) -> Option<Span> {
+        None
+    }
+    fn entries(&self) -> Option<Vec<(String, Option<Span>, Self)>> {
+        Some(self.0.as_object()?.iter().map(|(k, v)| (k.clone(), None, JsonNode(v))).collect())
+    }
+    fn items(&self) -> Option<Vec<Self>> {
+        Some(self.0.as_array()?.iter().map(JsonNode).collect())
+    }
+    fn string(&self) -> Option<String> {
+        self.0.as_str().map(str::to_string)
+    }
+    fn type_name(&self) -> &'static str {
+        match self.0 {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Object(_) => "table",
+        }
+    }
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_value(self.0.clone()).map_err(|e| e.to_string())
+    }
+}
+
+/// Reads a `specwright.toml`. Syntax errors are reported and the parser's recovery keeps what
+/// it can; `known_rules` are the rule ids a `[rules]` key may name.
+pub fn parse_toml(text: &str, known_rules: &[&str]) -> (ConfigFile, Vec<ConfigDiagnostic>) {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    let mut reader = Reader {
+        known_rules,
+        diagnostics: errors
+            .into_iter()
+            .map(|e| ConfigDiagnostic {
+                span: e.span().map(Span::from),
+                message: format!("invalid TOML: {}", e.message().trim_end()),
+                severity: Severity::Error,
+            })
+            .collect(),
+    };
+    let span = root.span();
+    let root = Spanned::new(span, DeValue::Table(root.into_inner()));
+    let file = reader.root(TomlNode(&root));
+    (file, reader.diagnostics)
+}
+
+/// Reads editor settings (LSP `initializationOptions` / `workspace/configuration`), which use
+/// the same keys as `specwright.toml`.
+pub fn parse_json(value: &serde_json::Value, known_rules: &[&str]) -> (ConfigFile, Vec<ConfigDiagnostic>) {
+    let mut reader = Reader {
+        known_rules,
+        diagnostics: Vec::new(),
+    };
+    let file = if value.is_null() {
+        ConfigFile::default()
+    } else {
+        reader.root(JsonNode(value))
+    };
+    (file, reader.diagnostics)
+}
+
+struct Reader<'r> {
+    known_rules: &'r [&'r str],
+    diagnostics: Vec<ConfigDiagnostic>,
+}
+
+impl Reader<'_> {
+    fn report(&mut self, span: Option<Span>, severity: Severity, message: String) {
+        self.diagnostics.push(ConfigDiagnostic { span, message, severity });
+    }
+
+    fn expect_entries<N: Node>(&mut self, node: &N, what: &str) -> Vec<(String, Option<Span>, N)> {
+        match node.entries() {
+            Some(e) => e,
+            None => {
+                self.report(
+                    node.span(),
+                    Severity::Error,
+                    format!("`{what}` must be a table, found {}", node.type_name()),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn root<N: Node>(&mut self, root: N) -> ConfigFile {
+        let mut file = ConfigFile::default();
+        for (key, key_span, value) in self.expect_entries(&root, "configuration") {
+            match key.as_str() {
+                "include" => file.include = self.globs(&value, "include"),
+                "exclude" => file.exclude = self.globs(&value, "exclude"),
+                "rules" => file.rules = Some(self.rules(&value)),
+                "ids" => file.ids = Some(self.ids(&value)),
+                "kinds" => file.kinds = Some(self.kinds(&value)),
+                "docs-url" => file.docs_url = self.string(&value, "docs-url"),
+                other => {
+                    let hint = suggest(other, KEYS);
+                    self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!("unknown key `{other}`{hint}; known keys: {}", KEYS.join(", ")),
+                    );
+                }
+            }
+        }
+        file
+    }
+
+    fn string<N: Node>(&mut self, node: &N, what: &str) -> Option<String> {
+        let s = node.string();
+        if s.is_none() {
+            self.report(
+                node.span(),
+                Severity::Error,
+                format!("`{what}` must be a string, found {}", node.type_name()),
+            );
+        }
+        s
+    }
+
+    fn strings<N: Node>(&mut self, node: &N, what: &str) -> Option<Vec<(String, Option<Span>)>> {
+        let Some(items) = node.items() else {
+            self.report(
+                node.span(),
+                Severity::Error,
+                format!("`{what}` must be an array of strings, found {}", node.type_name()),
+            );
+            return None;
+        };
+        Some(
+            items
+                .iter()
+                .filter_map(|item| Some((self.string(item, what)?, item.span())))
+                .collect(),
+        )
+    }
+
+    fn globs<N: Node>(&mut self, node: &N, what: &str) -> Option<Vec<String>> {
+        let globs = self.strings(node, what)?;
+        Some(
+            globs
+                .into_iter()
+                .filter_map(|(g, span)| match compile_glob(&g) {
+                    Ok(_) => Some(g),
+                    Err(e) => {
+                        self.report(span, Severity::Error, format!("invalid glob `{g}` in `{what}`: {e}"));
+                        None
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn rules<N: Node>(&mut self, node: &N) -> BTreeMap<String, Severity> {
+        let mut rules = BTreeMap::new();
+        for (rule, key_span, value) in self.expect_entries(node, "rules") {
+            if !self.known_rules.contains(&rule.as_str()) {
+                let hint = suggest(&rule, self.known_rules);
+                self.report(
+                    key_span,
+                    Severity::Warning,
+                    format!("unknown rule `{rule}`{hint}; `specwright rules` lists them"),
+                );
+                continue;
+            }
+            match value.string().as_deref().and_then(Severity::parse) {
+                Some(sev) => {
+                    rules.insert(rule, sev);
+                }
+                None => self.report(
+                    value.span(),
+                    Severity::Error,
+                    format!(
+                        "severity of `{rule}` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\"; found {}",
+                        value.string().map_or_else(|| value.type_name().to_string(), |s| format!("\"{s}\""))
+                    ),
+                ),
+            }
+        }
+        rules
+    }
+
+    fn ids<N: Node>(&mut self, node: &N) -> IdsConfig {
+        let mut ids = IdsConfig::default();
+        for (key, key_span, value) in self.expect_entries(node, "ids") {
+            if key != "patterns" {
+                self.report(key_span, Severity::Warning, format!("unknown key `ids.{key}`; known: patterns"));
+                continue;
+            }
+            let Some(patterns) = self.strings(&value, "ids.patterns") else { continue };
+            let valid: Vec<String> = patterns
+                .into_iter()
+                .filter_map(|(p, span)| match regex::Regex::new(&p) {
+                    Ok(_) => Some(p),
+                    Err(e) => {
+                        let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                        self.report(span, Severity::Error, format!("invalid id pattern `{p}`: {first}"));
+                        None
+                    }
+                })
+                .collect();
+            if valid.is_empty() {
+                self.report(
+                    value.span(),
+                    Severity::Warning,
+                    "`ids.patterns` has no valid pattern; the built-in patterns stay in use".into(),
+                );
+            } else {
+                ids.patterns = Some(valid);
+            }
+        }
+        ids
+    }
+
+    fn kinds<N: Node>(&mut self, node: &N) -> BTreeMap<String, KindOverride> {
+        let mut kinds = BTreeMap::new();
+        for (glob, key_span, value) in self.expect_entries(node, "kinds") {
+            if let Err(e) = compile_glob(&glob) {
+                self.report(key_span, Severity::Error, format!("invalid glob `{glob}` in `kinds`: {e}"));
+                continue;
+            }
+            let mut o = KindOverride::default();
+            for (key, key_span, v) in self.expect_entries(&value, &format!("kinds.\"{glob}\"")) {
+                match key.as_str() {
+                    "kind" => match v.decode::<DocKind>() {
+                        Ok(k) => o.kind = Some(k),
+                        Err(_) => self.report(
+                            v.span(),
+                            Severity::Error,
+                            format!("unknown kind; one of: {}", DocKind::ALL.map(|k| k.as_str()).join(", ")),
+                        ),
+                    },
+                    "family" => match v.decode::<Family>() {
+                        Ok(f) => o.family = Some(f),
+                        Err(_) => self.report(
+                            v.span(),
+                            Severity::Error,
+                            format!("unknown family; one of: {}", Family::ALL.map(|f| f.as_str()).join(", ")),
+                        ),
+                    },
+                    other => self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!("unknown key `{other}` in a kinds entry; known: kind, family"),
+                    ),
+                }
+            }
+            kinds.insert(glob, o);
+        }
+        kinds
+    }
+}
+
+/// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
+fn suggest(word: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,26 @@
+//! Specwright's analysis core: Markdown specifications in, values out.
+//!
+//! This crate owns the document model ([`syntax`]), document kinds ([`kind`]), configuration
+//! ([`config`]), the rules engine ([`rules`]), inline suppression ([`suppress`]) and the
+//! cross-document facts ([`index`]).
+//!
+//! Invariant: nothing here knows of LSP, tokio, the file system or the clock. Every function
+//! takes text (plus a configuration and a workspace snapshot) and returns values with byte
+//! spans into that text, so the server and the CLI produce identical results.
+
+pub mod analysis;
+pub mod config;
+pub mod diagnostic;
+pub mod index;
+pub mod kind;
+pub mod rules;
+pub mod span;
+pub mod suppress;
+pub mod syntax;
+
+pub use analysis::{Analysis, AnalysisInput, analyze};
+pub use config::{Config, ConfigDiagnostic, ConfigFile};
+pub use diagnostic::{Diagnostic, Fix, Severity, TextEdit};
+pub use kind::{DocKind, Family};
+pub use span::Span;
+pub use syntax::SpecDoc;

@@ -1,0 +1,72 @@
+//! `incomplete-marker`: TBD, TBC, TODO, FIXME, `???` and `[NEEDS CLARIFICATION: …]`.
+
+use super::{Context, Rule, RuleDoc, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+use crate::syntax::SpecDoc;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct IncompleteMarker;
+
+static META: RuleMeta = RuleMeta {
+    id: "incomplete-marker",
+    summary: "A marker says this part of the document is unfinished (TBD, TODO, `[NEEDS CLARIFICATION: …]`).",
+    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        what: "Flags the markers authors leave where a decision or a fact is still missing: `TBD`, `TBC`, \
+`TBA`, `TODO`, `FIXME`, `XXX` (in capitals), runs of question marks (`???`) and spec-kit's \
+`[NEEDS CLARIFICATION: …]`. Code blocks and inline code are not searched. For a \
+`[NEEDS CLARIFICATION: …]` marker the clarification question is the marker's own text.",
+        why: "An agent or an engineer who meets `TBD` has to guess, and guesses differently each time. A \
+specification is ready to implement only when every open point is decided or explicitly scoped out.",
+        example: "- **FR-004**: Sessions MUST expire after TBD minutes of inactivity.\n- **FR-005**: Users MUST \
+authenticate via [NEEDS CLARIFICATION: SSO, email link or password?]",
+        fix: "- **FR-004**: Sessions MUST expire after 30 minutes of inactivity.\n- **FR-005**: Users MUST \
+authenticate via the company's OIDC single sign-on.",
+    },
+};
+
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|(?i:\[\s*needs\s+clarification\s*(?::\s*([^\]\n]*))?\])")
+        .expect("static regex")
+});
+
+impl Rule for IncompleteMarker {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, _ctx: &Context<'_>) -> Vec<Diagnostic> {
+        MARKER
+            .captures_iter(&doc.prose)
+            .filter_map(|caps| {
+                let m = caps.get(0)?;
+                let span = Span::new(m.start(), m.end());
+                let text = m.as_str();
+                let d = if text.starts_with('[') {
+                    let detail = caps.get(1).map(|d| d.as_str().trim()).filter(|d| !d.is_empty());
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        match detail {
+                            Some(d) => format!("needs clarification: {d}"),
+                            None => "`[NEEDS CLARIFICATION]` marks an open question".to_string(),
+                        },
+                    )
+                    .with_question(detail.map_or_else(
+                        || "What is the open question here, and who answers it?".to_string(),
+                        |d| d.to_string(),
+                    ))
+                } else if text.starts_with('?') {
+                    Diagnostic::new(META.id, span, format!("`{text}` marks an unknown the spec leaves open"))
+                        .with_question("What is the missing fact or decision here?")
+                } else {
+                    Diagnostic::new(META.id, span, format!("`{text}` marks unfinished content"))
+                        .with_question(format!("What should replace `{text}`, and who decides it?"))
+                };
+                Some(d)
+            })
+            .collect()
+    }
+}

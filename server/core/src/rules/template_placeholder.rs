@@ -1,0 +1,84 @@
+//! `template-placeholder`: template text left unfilled (`[FEATURE NAME]`, `[DATE]`,
+//! `$ARGUMENTS`, `[###-feature-name]`, `{{name}}`, `[e.g., …]`).
+
+use super::{Context, Rule, RuleDoc, RuleMeta};
+use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
+use crate::span::Span;
+use crate::syntax::SpecDoc;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct TemplatePlaceholder;
+
+static META: RuleMeta = RuleMeta {
+    id: "template-placeholder",
+    summary: "Template text was left unfilled (`[FEATURE NAME]`, `[DATE]`, `$ARGUMENTS`, `[###-feature-name]`).",
+    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        what: "Flags placeholders that spec templates (spec-kit, Kiro, OpenSpec, MADR, company templates) ask \
+the author to replace: bracketed capitals such as `[FEATURE NAME]` or `[DATE]`, numbered-folder \
+placeholders such as `[###-feature-name]`, `$ARGUMENTS`, `{{name}}`, and bracketed instructions that \
+start like one (`[e.g., PostgreSQL]`, `[Describe …]`, `[Brief Title]`). Task labels (`[P]`, `[US1]`), \
+citations (`[RFC2119]`) and links are not placeholders. `[DATE]` gets a quick fix that inserts \
+today's date.",
+        why: "A placeholder reads as content to an agent: it will implement `[FEATURE NAME]` literally or \
+invent a value. It also means the template step was skipped, so the surrounding text may be \
+template boilerplate rather than this feature's decisions.",
+        example: "# Feature Specification: [FEATURE NAME]\n\n**Created**: [DATE]\n**Input**: User description: \"$ARGUMENTS\"",
+        fix: "# Feature Specification: Offline drafts\n\n**Created**: 2026-03-14\n**Input**: User description: \"Let writers keep drafting without a network\"",
+    },
+};
+
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // [FEATURE NAME], [DATE], [PROJECT_NAME]: capitals only, no digits (not [US1], [RFC2119]).
+        r"\[[A-Z][A-Z _/&-]*[A-Z]\]",
+        // [###-feature-name], [NNN-name]
+        r"|\[(?:#{2,}|N{3,})[^\]\n]*\]",
+        r"|\$ARGUMENTS\b",
+        r"|\{\{\s*[A-Za-z_][\w.\- ]*\}\}",
+        // Bracketed instructions: [e.g., …], [Describe …], [Brief Title].
+        r"|\[(?:e\.g\.|i\.e\.|Describe|Brief|Explain|Insert|Provide|Specify|Summari[sz]e|List|Add|Enter|Fill in|Replace|Link to|Name of|Your|specific|if applicable)\b[^\]\n]*\]",
+    ))
+    .expect("static regex")
+});
+
+/// Capital words in brackets that are real content, not placeholders.
+const NOT_PLACEHOLDERS: &[&str] = &["[TOC]", "[OK]", "[WIP]", "[RFC]", "[API]", "[CLI]", "[UI]", "[N/A]", "[NA]"];
+
+impl Rule for TemplatePlaceholder {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        PLACEHOLDER
+            .find_iter(&doc.prose)
+            .filter(|m| !NOT_PLACEHOLDERS.contains(&m.as_str()))
+            .filter(|m| !is_task_label(m.as_str()))
+            .map(|m| {
+                let text = m.as_str();
+                let span = Span::new(m.start(), m.end());
+                let mut d = Diagnostic::new(META.id, span, format!("unfilled template placeholder `{text}`"))
+                    .with_question(format!("What should replace `{text}` in this document?"));
+                if text == "[DATE]"
+                    && let Some(today) = ctx.today
+                {
+                    d = d.with_fix(Fix {
+                        title: format!("Replace `[DATE]` with today's date ({today})"),
+                        edits: vec![TextEdit {
+                            span,
+                            new_text: today.to_string(),
+                        }],
+                    });
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+/// Two capitals in brackets (`[ID]`, `[UI]`, `[PR]`) are labels far more often than placeholders.
+fn is_task_label(text: &str) -> bool {
+    text.len() <= 4
+}

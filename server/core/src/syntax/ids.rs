@@ -1,0 +1,232 @@
+//! Requirement, story, criterion, task and ADR ids: where each is defined and referenced.
+
+use super::{BlockKind, SpecDoc};
+use crate::span::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The id patterns used when the configuration sets none.
+pub const BUILTIN_PATTERNS: &[&str] = &[
+    r"FR-\d+",
+    r"NFR-\d+",
+    r"SC-\d+",
+    r"REQ-\d+",
+    r"TR-\d+",
+    r"US-?\d+",
+    r"UC-\d+",
+    r"AC-\d+",
+    r"ADR-\d+",
+    r"T\d{3,}",
+];
+
+/// Compiled id patterns: one regex, all patterns as alternatives between word boundaries.
+#[derive(Debug, Clone)]
+pub struct IdPatterns {
+    regex: Regex,
+    sources: Vec<String>,
+}
+
+impl IdPatterns {
+    pub fn builtin() -> &'static IdPatterns {
+        static BUILTIN: LazyLock<IdPatterns> = LazyLock::new(|| {
+            IdPatterns::new(BUILTIN_PATTERNS.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_else(|(_, e)| panic!("built-in id pattern does not compile: {e}"))
+        });
+        &BUILTIN
+    }
+
+    /// Compiles `patterns`; on failure names the index of the first bad one.
+    pub fn new(patterns: Vec<String>) -> Result<IdPatterns, (usize, String)> {
+        for (i, p) in patterns.iter().enumerate() {
+            Regex::new(p).map_err(|e| (i, e.to_string()))?;
+        }
+        let alternatives = patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let regex = Regex::new(&format!(r"\b(?:{alternatives})\b")).map_err(|e| (0, e.to_string()))?;
+        Ok(IdPatterns {
+            regex,
+            sources: patterns,
+        })
+    }
+
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    pub fn find_iter<'s, 't>(&'s self, text: &'t str) -> regex::Matches<'s, 't> {
+        self.regex.find_iter(text)
+    }
+}
+
+/// What an id names, from its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdKind {
+    /// `FR-001`, `NFR-3`, `REQ-12`, `TR-1`, Kiro's `1.2`.
+    Requirement,
+    /// `SC-002`.
+    SuccessCriterion,
+    /// `US-2`, `US1`.
+    Story,
+    /// `UC-4`.
+    UseCase,
+    /// `AC-7`.
+    AcceptanceCriterion,
+    /// `T001`.
+    Task,
+    /// `ADR-0007`.
+    Adr,
+    Other,
+}
+
+impl IdKind {
+    fn of(id: &str) -> IdKind {
+        let prefix: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        match prefix.to_ascii_uppercase().as_str() {
+            "FR" | "NFR" | "REQ" | "TR" | "" => IdKind::Requirement,
+            "SC" => IdKind::SuccessCriterion,
+            "US" => IdKind::Story,
+            "UC" => IdKind::UseCase,
+            "AC" => IdKind::AcceptanceCriterion,
+            "T" => IdKind::Task,
+            "ADR" => IdKind::Adr,
+            _ => IdKind::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdRole {
+    /// The id labels the item it opens: `- **FR-001**: …`, `### FR-001`, a table row's first cell.
+    Definition,
+    /// Any other mention.
+    Reference,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdOccurrence {
+    pub id: String,
+    pub span: Span,
+    pub kind: IdKind,
+    pub role: IdRole,
+    /// The block it stands in.
+    pub block: Option<usize>,
+}
+
+static KIRO_REFS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\brequirements?\s*:\s*(\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*)").expect("static regex")
+});
+static KIRO_REQUIREMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^requirement\s+(\d+(?:\.\d+)*)\b").expect("static regex"));
+static KIRO_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)*").expect("static regex"));
+
+pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
+    let mut out = Vec::new();
+    for unit in &doc.units {
+        let prose = doc.prose_slice(unit.span);
+        let first_token = prose.trim_start();
+        let first_token_at = unit.span.start + (prose.len() - first_token.len());
+        let opens_item = opens_labelled_item(doc, unit.block);
+        for m in patterns.find_iter(prose) {
+            let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
+            let role = if opens_item && span.start == first_token_at {
+                IdRole::Definition
+            } else {
+                IdRole::Reference
+            };
+            out.push(IdOccurrence {
+                id: m.as_str().to_string(),
+                span,
+                kind: IdKind::of(m.as_str()),
+                role,
+                block: Some(unit.block),
+            });
+        }
+        for caps in KIRO_REFS.captures_iter(prose) {
+            let Some(list) = caps.get(1) else { continue };
+            for n in KIRO_NUMBER.find_iter(list.as_str()) {
+                let start = unit.span.start + list.start() + n.start();
+                out.push(IdOccurrence {
+                    id: n.as_str().to_string(),
+                    span: Span::new(start, start + n.len()),
+                    kind: IdKind::Requirement,
+                    role: IdRole::Reference,
+                    block: Some(unit.block),
+                });
+            }
+        }
+    }
+    kiro_acceptance_criteria(doc, &mut out);
+    out.sort_by_key(|o| o.span);
+    out
+}
+
+/// Whether an id at the very start of this block's text labels the block.
+fn opens_labelled_item(doc: &SpecDoc, block: usize) -> bool {
+    match &doc.blocks[block].kind {
+        BlockKind::ListItem { .. } | BlockKind::Heading { .. } => true,
+        BlockKind::TableCell { column: 0, header: false, .. } => true,
+        // A loose list item's text sits in a paragraph inside the item.
+        BlockKind::Paragraph => doc.blocks[block].parent.is_some_and(|p| {
+            matches!(doc.blocks[p].kind, BlockKind::ListItem { .. })
+                && doc.blocks[p].span.start <= doc.blocks[block].span.start
+                && doc
+                    .blocks
+                    .iter()
+                    .skip(p + 1)
+                    .find(|b| b.parent == Some(p))
+                    .is_some_and(|first| first.span == doc.blocks[block].span)
+        }),
+        _ => false,
+    }
+}
+
+/// Kiro numbers acceptance criteria by position: item 2 under `### Requirement 1` is `1.2`.
+fn kiro_acceptance_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
+    for (si, section) in doc.sections.iter().enumerate() {
+        let Some(caps) = KIRO_REQUIREMENT.captures(&section.title) else {
+            continue;
+        };
+        let Some(number) = caps.get(1) else { continue };
+        for (bi, block) in doc.blocks.iter().enumerate() {
+            let BlockKind::ListItem {
+                ordered: true,
+                number: Some(item),
+                depth: 0,
+                ..
+            } = block.kind
+            else {
+                continue;
+            };
+            let in_section = block.section.is_some_and(|s| s == si || doc.section_path_indices(s).contains(&si));
+            if !in_section {
+                continue;
+            }
+            let marker_len = doc.slice(block.span).find(['.', ')']).map_or(0, |i| i + 1);
+            out.push(IdOccurrence {
+                id: format!("{}.{}", number.as_str(), item),
+                span: Span::new(block.span.start, block.span.start + marker_len),
+                kind: IdKind::Requirement,
+                role: IdRole::Definition,
+                block: Some(bi),
+            });
+        }
+    }
+}
+
+impl SpecDoc {
+    /// Indices of `section` and its ancestors, innermost first.
+    pub fn section_path_indices(&self, section: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut cur = Some(section);
+        while let Some(i) = cur {
+            path.push(i);
+            cur = self.sections.get(i).and_then(|s| s.parent);
+        }
+        path
+    }
+}

@@ -1,0 +1,217 @@
+//! The document model: Markdown text → [`SpecDoc`], every part located by a byte [`Span`].
+//!
+//! Owns: sections, blocks, prose units and sentences, requirement ids, requirement statements
+//! (normative keywords, EARS clauses), links, HTML comments and YAML front matter.
+//!
+//! The central device is [`SpecDoc::prose`]: a copy of the text, byte for byte the same
+//! length, in which everything that is not prose (code blocks, inline code, HTML and comments,
+//! link targets, front matter, Markdown punctuation) is blanked to spaces. Rules search `prose`
+//! and their matches are already spans of the source, and no rule can ever flag code.
+
+mod ears;
+mod front_matter;
+mod ids;
+mod markdown;
+mod sentences;
+mod statements;
+
+pub use ears::{Ears, EarsPattern};
+pub use front_matter::FrontMatter;
+pub use ids::{IdKind, IdOccurrence, IdPatterns, IdRole};
+pub use statements::{Keyword, KeywordStrength, Statement};
+
+use crate::span::Span;
+
+/// Checkbox state of a task-list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checkbox {
+    /// `[ ]`
+    Open,
+    /// `[x]` or `[X]`
+    Done,
+    /// `[-]`: started, in progress (Kiro's notation).
+    InProgress,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading {
+        level: u8,
+    },
+    ListItem {
+        ordered: bool,
+        /// The item's number in an ordered list.
+        number: Option<u64>,
+        checkbox: Option<Checkbox>,
+        /// 0 for a top-level item.
+        depth: usize,
+    },
+    Table,
+    TableCell {
+        row: usize,
+        column: usize,
+        header: bool,
+    },
+    BlockQuote,
+    CodeBlock {
+        lang: Option<String>,
+    },
+    HtmlBlock,
+    FootnoteDefinition,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The whole block, nested content included.
+    pub span: Span,
+    /// Innermost section that holds the block.
+    pub section: Option<usize>,
+    /// Innermost enclosing block (a list item, block quote or table).
+    pub parent: Option<usize>,
+}
+
+/// A heading and everything under it up to the next heading of the same or a higher level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading text with Markdown markup removed and white space folded.
+    pub title: String,
+    /// The heading line(s).
+    pub heading_span: Span,
+    /// The heading's text within `heading_span`.
+    pub title_span: Span,
+    /// From the end of the heading to the start of the next heading of the same or higher level.
+    pub body_span: Span,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+}
+
+/// A run of inline prose inside one block: a paragraph, a heading, a table cell, or the text
+/// that a tight list item holds before its nested content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProseUnit {
+    pub span: Span,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    /// Index into [`SpecDoc::units`].
+    pub unit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub span: Span,
+    pub dest: String,
+    /// Where the destination stands in the source, when it is written there (not a reference).
+    pub dest_span: Option<Span>,
+}
+
+/// A parsed Markdown specification document.
+#[derive(Debug, Clone)]
+pub struct SpecDoc {
+    pub text: String,
+    /// `text` with every non-prose byte blanked; see the module docs.
+    pub prose: String,
+    pub front_matter: Option<FrontMatter>,
+    pub sections: Vec<Section>,
+    pub blocks: Vec<Block>,
+    pub units: Vec<ProseUnit>,
+    pub sentences: Vec<Sentence>,
+    pub statements: Vec<Statement>,
+    pub ids: Vec<IdOccurrence>,
+    pub links: Vec<Link>,
+    /// HTML comments, `<!-- … -->`, inline or as blocks.
+    pub comments: Vec<Span>,
+    line_starts: Vec<usize>,
+}
+
+/// What parsing needs besides the text.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions<'a> {
+    pub id_patterns: &'a IdPatterns,
+}
+
+impl Default for ParseOptions<'static> {
+    fn default() -> Self {
+        ParseOptions {
+            id_patterns: IdPatterns::builtin(),
+        }
+    }
+}
+
+impl SpecDoc {
+    pub fn parse(text: &str, options: ParseOptions<'_>) -> SpecDoc {
+        let mut doc = markdown::parse(text);
+        sentences::segment(&mut doc);
+        doc.ids = ids::find(&doc, options.id_patterns);
+        doc.statements = statements::find(&doc);
+        doc
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    pub fn prose_slice(&self, span: Span) -> &str {
+        self.prose.get(span.range()).unwrap_or("")
+    }
+
+    /// Innermost section containing `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.heading_span.start <= offset && offset < s.body_span.end.max(s.heading_span.end))
+            .max_by_key(|(_, s)| s.level)
+            .map(|(i, _)| i)
+    }
+
+    /// The titles from the outermost section down to `section`.
+    pub fn section_path(&self, section: usize) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut cur = Some(section);
+        while let Some(i) = cur {
+            path.push(self.sections[i].title.as_str());
+            cur = self.sections[i].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// 0-based line of a byte offset (lines end at `\n`).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        Span::new(start, end)
+    }
+
+    /// Whether `span` lies in prose, i.e. none of its bytes were blanked as code or markup.
+    pub fn is_prose(&self, span: Span) -> bool {
+        match (self.text.get(span.range()), self.prose.get(span.range())) {
+            (Some(t), Some(p)) => t == p,
+            _ => false,
+        }
+    }
+}
+
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
