@@ -97,7 +97,9 @@ pub fn parse_toml(text: &str, known_rules: &[&str]) -> (ConfigFile, Vec<ConfigDi
     let span = root.span();
     let root = Spanned::new(span, DeValue::Table(root.into_inner()));
     let file = reader.root(TomlNode(&root));
-    (file, reader.diagnostics)
+    let mut diagnostics = reader.diagnostics;
+    diagnostics.sort_by_key(|d| d.span.map(|s| s.start));
+    (file, diagnostics)
 }
 
 /// Reads editor settings (LSP `initializationOptions` / `workspace/configuration`), which use
@@ -249,7 +251,7 @@ impl Reader<'_> {
                 .filter_map(|(p, span)| match regex::Regex::new(&p) {
                     Ok(_) => Some(p),
                     Err(e) => {
-                        let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                        let first = e.to_string().lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
                         self.report(span, Severity::Error, format!("invalid id pattern `{p}`: {first}"));
                         None
                     }

@@ -38,7 +38,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         r"|\$ARGUMENTS\b",
         r"|\{\{\s*[A-Za-z_][\w.\- ]*\}\}",
         // Bracketed instructions: [e.g., …], [Describe …], [Brief Title].
-        r"|\[(?:e\.g\.|i\.e\.|Describe|Brief|Explain|Insert|Provide|Specify|Summari[sz]e|List|Add|Enter|Fill in|Replace|Link to|Name of|Your|specific|if applicable)\b[^\]\n]*\]",
+        r"|\[(?:e\.g\.|i\.e\.|(?:Describe|Brief|Explain|Insert|Provide|Specify|Summari[sz]e|List|Add|Enter|Fill in|Replace|Link to|Name of|Your|specific|if applicable)\b)[^\]\n]*\]",
     ))
     .expect("static regex")
 });

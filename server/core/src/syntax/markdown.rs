@@ -32,6 +32,8 @@ struct Walker<'a> {
     table_row: usize,
     table_col: usize,
     in_table_head: bool,
+    /// Offsets of `[-]` checkboxes, blanked from prose once the walk is done.
+    in_progress_markers: Vec<usize>,
 }
 
 pub(super) fn parse(text: &str) -> SpecDoc {
@@ -54,6 +56,7 @@ pub(super) fn parse(text: &str) -> SpecDoc {
         table_row: 0,
         table_col: 0,
         in_table_head: false,
+        in_progress_markers: Vec::new(),
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         w.event(event, Span::from(range));
@@ -176,29 +179,26 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// pulldown-cmark knows `[ ]` and `[x]`; Kiro also writes `[-]` for a started task.
+    /// pulldown-cmark knows `[ ]` and `[x]`; Kiro also writes `[-]` for a started task. It
+    /// arrives as text (often split at the bracket), so it is recognised from the source.
     fn maybe_in_progress_checkbox(&mut self, span: Span) {
-        let text = self.text;
         let Some(&top) = self.stack.last() else {
             return;
         };
         let BlockKind::ListItem { checkbox: None, .. } = self.blocks[top].kind else {
             return;
         };
-        let Some((start, _, _)) = self.run else {
-            return;
-        };
-        if start != span.start || !text[span.range()].starts_with("[-]") {
+        if !matches!(self.run, Some((start, _, _)) if start == span.start) {
             return;
         }
-        let after = text.as_bytes().get(span.start + 3).copied();
-        if !matches!(after, None | Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        let rest = &self.text.as_bytes()[span.start..];
+        if !rest.starts_with(b"[-]") || !matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r')) {
             return;
         }
         if let BlockKind::ListItem { checkbox, .. } = &mut self.blocks[top].kind {
             *checkbox = Some(Checkbox::InProgress);
         }
-        self.prose[span.start..span.start + 3].copy_from_slice(b"   ");
+        self.in_progress_markers.push(span.start);
     }
 
     fn comment(&mut self, span: Span) {
@@ -353,7 +353,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn finish(self) -> SpecDoc {
+    fn finish(mut self) -> SpecDoc {
+        for at in std::mem::take(&mut self.in_progress_markers) {
+            if let Some(marker) = self.prose.get_mut(at..at + 3) {
+                marker.copy_from_slice(b"   ");
+            }
+        }
         // The walk only ever copies whole text events, which lie on char boundaries, over
         // ASCII spaces; the result is valid UTF-8. The fallback keeps that a non-panicking fact.
         let prose = String::from_utf8(self.prose).unwrap_or_else(|e| {

@@ -12,8 +12,8 @@ use crate::span::Span;
 /// the final dot).
 const NEVER_ENDS: &[&str] = &[
     "e.g", "i.e", "cf", "vs", "viz", "approx", "incl", "resp", "al", "dr", "mr", "mrs", "ms",
-    "st", "no", "fig", "sec", "eq", "ref", "vol", "pp", "p", "min", "max", "avg", "est", "ca",
-    "esp", "w.r.t", "a.k.a", "u.s", "e.t.a", "nr", "ch", "seq",
+    "st", "fig", "sec", "eq", "ref", "vol", "pp", "p", "min", "max", "avg", "est", "ca",
+    "esp", "w.r.t", "a.k.a", "u.s", "e.t.a", "ch", "seq",
 ];
 
 pub(super) fn segment(doc: &mut SpecDoc) {
@@ -86,6 +86,10 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
     let word = preceding_word(&text[..dot]);
     let lower = word.to_lowercase();
     if NEVER_ENDS.contains(&lower.as_str()) {
+        return false;
+    }
+    // `No. 5`, `Nr. 3`: a number follows; `said no.` ends a sentence.
+    if matches!(lower.as_str(), "no" | "nr") && next.is_ascii_digit() {
         return false;
     }
     // A single capital letter is an initial (`J. Smith`), a single digit a list number.

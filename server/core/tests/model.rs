@@ -1,0 +1,108 @@
+//! Snapshot of the document model for a document that exercises every part of it.
+
+use specwright_core::syntax::{BlockKind, ParseOptions, SpecDoc};
+use std::fmt::Write;
+
+const DOC: &str = r#"---
+kind: spec
+owners: [alice, bob]
+---
+# Feature Specification: Offline drafts
+
+Writers lose work on trains, e.g. between stations. Drafts must survive v1.2 upgrades within 3.5 s. See https://example.com/a.b for details.
+
+## Requirements
+
+- **FR-001**: The editor SHALL keep drafts locally.
+- **FR-002**: When the network drops, the editor shall queue writes (see FR-001).
+- [ ] T001 [P] [US1] Implement the store in `src/store.rs`
+- [x] T002 Done task
+- [-] T003 Started task
+
+### Requirement 1
+
+1. WHEN a draft is saved THEN the system SHALL persist it
+2. IF storage is full THEN the system SHALL warn the user
+
+_Requirements: 1.1, 1.2_
+
+| Id | Text |
+|----|------|
+| NFR-1 | Latency MUST stay under 50 ms |
+
+> Quoted [link](https://example.com/x) and <!-- a comment -->.
+
+```rust
+let fr = "FR-999 MUST not count";
+```
+"#;
+
+fn render(doc: &SpecDoc) -> String {
+    let mut out = String::new();
+    let fm = doc.front_matter.as_ref().unwrap();
+    writeln!(out, "front matter: {}", serde_json::Value::Object(fm.values.clone())).unwrap();
+    for s in &doc.sections {
+        writeln!(out, "section h{} {:?} parent={:?} body={:?}", s.level, s.title, s.parent, doc.slice(s.body_span).lines().nth(1).unwrap_or("")).unwrap();
+    }
+    for b in &doc.blocks {
+        let kind = match &b.kind {
+            BlockKind::ListItem { ordered, number, checkbox, depth } => {
+                format!("item ordered={ordered} number={number:?} checkbox={checkbox:?} depth={depth}")
+            }
+            other => format!("{other:?}"),
+        };
+        writeln!(out, "block {kind} :: {:?}", doc.slice(b.span).lines().next().unwrap_or("")).unwrap();
+    }
+    for s in &doc.sentences {
+        writeln!(out, "sentence {:?}", doc.slice(s.span)).unwrap();
+    }
+    for id in &doc.ids {
+        writeln!(out, "id {} {:?} {:?} at {:?}", id.id, id.kind, id.role, doc.slice(id.span)).unwrap();
+    }
+    for st in &doc.statements {
+        let kws: Vec<_> = st.keywords.iter().map(|k| format!("{}{}", k.word, if k.uppercase { "" } else { "(lc)" })).collect();
+        writeln!(
+            out,
+            "statement {:?} defines={:?} keywords={kws:?} ears={:?}",
+            doc.slice(st.span),
+            st.defined_id(doc),
+            st.ears.as_ref().map(|e| e.pattern)
+        )
+        .unwrap();
+    }
+    for l in &doc.links {
+        writeln!(out, "link {} dest_span={:?}", l.dest, l.dest_span.map(|s| doc.slice(s))).unwrap();
+    }
+    for c in &doc.comments {
+        writeln!(out, "comment {:?}", doc.slice(*c)).unwrap();
+    }
+    out
+}
+
+#[test]
+fn document_model_snapshot() {
+    let doc = SpecDoc::parse(DOC, ParseOptions::default());
+    assert_eq!(doc.prose.len(), doc.text.len());
+    insta::assert_snapshot!(render(&doc));
+}
+
+#[test]
+fn prose_blanks_code_comments_front_matter_and_link_targets() {
+    let doc = SpecDoc::parse(DOC, ParseOptions::default());
+    for hidden in ["FR-999", "a comment", "https://example.com/x", "alice", "src/store.rs"] {
+        assert!(!doc.prose.contains(hidden), "{hidden} leaked into prose");
+        assert!(doc.text.contains(hidden));
+    }
+    assert!(doc.prose.contains("https://example.com/a.b"), "bare URLs are text");
+}
+
+#[test]
+fn parses_crlf_and_non_ascii_without_losing_offsets() {
+    let text = "# Título 🚀\r\n\r\n- **FR-001**: 系统 MUST 保存 TBD.\r\n";
+    let doc = SpecDoc::parse(text, ParseOptions::default());
+    assert_eq!(doc.sections[0].title, "Título 🚀");
+    let id = &doc.ids[0];
+    assert_eq!(doc.slice(id.span), "FR-001");
+    assert_eq!(doc.statements.len(), 1);
+    assert_eq!(doc.line_of(text.find("TBD").unwrap()), 2);
+}
