@@ -113,6 +113,25 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     REGISTRY.iter().copied().find(|r| r.meta().id == id)
 }
 
+/// The registry as JSON: what `specwright rules --format json` prints and editors read to build
+/// their settings.
+pub fn catalogue() -> serde_json::Value {
+    serde_json::Value::Array(
+        REGISTRY
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({
+                    "id": m.id,
+                    "summary": m.summary,
+                    "defaultSeverity": m.default_severity.as_str(),
+                    "doc": m.markdown(),
+                })
+            })
+            .collect(),
+    )
+}
+
 /// Every rule id, for configuration validation.
 pub fn ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|r| r.meta().id).collect()

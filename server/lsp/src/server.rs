@@ -1,0 +1,680 @@
+//! The [`Backend`]: LSP handlers over a document store.
+
+use crate::convert::{self, Encoding};
+use dashmap::DashMap;
+use ropey::Rope;
+use serde_json::{Value, json};
+use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::index::WorkspaceIndex;
+use specwright_core::rules;
+use specwright_core::{Analysis, AnalysisInput, ConfigDiagnostic, analyze};
+use specwright_workspace::{LoadedConfig, find_config, is_markdown, today};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// Every command the server executes; editors call exactly these.
+pub const COMMANDS: &[&str] = &["specwright.explain", "specwright.rules"];
+
+const SOURCE: &str = "specwright";
+
+#[derive(Debug, Default)]
+struct Session {
+    encoding: Encoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); otherwise we push them.
+    pull: bool,
+    refresh_support: bool,
+    /// Editor settings: they fill only what `specwright.toml` leaves unset.
+    editor: ConfigFile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocType {
+    Markdown,
+    /// A `specwright.toml`: its diagnostics are the configuration's.
+    Config,
+    /// Any other file the client opened (other TOML files): nothing to say.
+    Other,
+}
+
+struct Document {
+    rope: Rope,
+    version: i32,
+    doc_type: DocType,
+    result: Option<Arc<DocResult>>,
+}
+
+/// The outcome of analysing one version of a document.
+struct DocResult {
+    version: i32,
+    generation: u64,
+    rope: Rope,
+    analysis: Option<Analysis>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+struct Inner {
+    client: Client,
+    docs: DashMap<Uri, Document>,
+    session: RwLock<Session>,
+    /// Configuration files read from disk, by path; cleared when any may have changed.
+    configs: DashMap<PathBuf, Arc<LoadedConfig>>,
+    /// Bumped whenever a fact outside the documents changes (configuration): cached results
+    /// of older generations are stale.
+    generation: AtomicU64,
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                docs: DashMap::new(),
+                session: RwLock::new(Session::default()),
+                configs: DashMap::new(),
+                generation: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.inner.session.read().map(|s| s.encoding).unwrap_or_default()
+    }
+
+    fn pull(&self) -> bool {
+        self.inner.session.read().map(|s| s.pull).unwrap_or(false)
+    }
+
+    fn editor_settings(&self) -> ConfigFile {
+        self.inner.session.read().map(|s| s.editor.clone()).unwrap_or_default()
+    }
+
+    /// The configuration governing `path`: the nearest `specwright.toml`, taken from the
+    /// editor's buffer when it is open (so edits apply as they are typed), else from disk.
+    fn config_for(&self, path: &Path) -> Arc<LoadedConfig> {
+        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let Some(config_path) = find_config(&dir) else {
+            return Arc::new(LoadedConfig::defaults(dir));
+        };
+        if let Some(uri) = Uri::from_file_path(&config_path)
+            && let Some(doc) = self.inner.docs.get(&uri)
+        {
+            return Arc::new(LoadedConfig::from_text(config_path, doc.rope.to_string()));
+        }
+        if let Some(hit) = self.inner.configs.get(&config_path) {
+            return hit.clone();
+        }
+        let loaded = Arc::new(LoadedConfig::read(&config_path).unwrap_or_else(|e| {
+            let mut l = LoadedConfig::defaults(dir);
+            l.diagnostics.push(ConfigDiagnostic {
+                span: None,
+                message: format!("cannot read {}: {e}", config_path.display()),
+                severity: specwright_core::Severity::Error,
+            });
+            l
+        }));
+        self.inner.configs.insert(config_path, loaded.clone());
+        loaded
+    }
+
+    /// Analyses the current version of `uri` off the executor; the result is stored only if
+    /// no newer edit arrived meanwhile (latest edit wins) and returned either way.
+    async fn analyse(&self, uri: &Uri) -> Option<Arc<DocResult>> {
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let (rope, version, doc_type) = {
+            let doc = self.inner.docs.get(uri)?;
+            if let Some(r) = &doc.result
+                && r.version == doc.version
+                && r.generation == generation
+            {
+                return Some(r.clone());
+            }
+            (doc.rope.clone(), doc.version, doc.doc_type)
+        };
+        let this = self.clone();
+        let uri_owned = uri.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            this.compute(&uri_owned, rope, version, doc_type, generation)
+        });
+        let result = match job.await {
+            Ok(r) => Arc::new(r),
+            Err(e) => {
+                self.inner
+                    .client
+                    .log_message(MessageType::ERROR, format!("specwright: analysis of {} failed: {e}", uri.as_str()))
+                    .await;
+                return None;
+            }
+        };
+        if let Some(a) = &result.analysis {
+            for f in &a.failures {
+                self.inner
+                    .client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("specwright: rule `{}` failed on {} and was skipped: {}", f.rule, uri.as_str(), f.message),
+                    )
+                    .await;
+            }
+        }
+        let mut doc = self.inner.docs.get_mut(uri)?;
+        if doc.version == version {
+            doc.result = Some(result.clone());
+        }
+        Some(result)
+    }
+
+    fn compute(&self, uri: &Uri, rope: Rope, version: i32, doc_type: DocType, generation: u64) -> DocResult {
+        let enc = self.encoding();
+        let text = rope.to_string();
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let mut diagnostics = Vec::new();
+        let mut analysis = None;
+        match (doc_type, path) {
+            (DocType::Config, Some(path)) => {
+                let loaded = LoadedConfig::from_text(path, text);
+                diagnostics = config_diagnostics(&rope, &loaded.diagnostics, enc);
+            }
+            (DocType::Markdown, path) => {
+                let loaded = match &path {
+                    Some(p) => self.config_for(p),
+                    None => Arc::new(LoadedConfig::defaults(PathBuf::from("."))),
+                };
+                let rel = path.as_deref().and_then(|p| loaded.relative(p));
+                let config = loaded.resolve(&self.editor_settings());
+                let excluded = loaded.path.is_some() && rel.as_deref().is_some_and(|r| !config.includes(r));
+                if !excluded {
+                    let index = WorkspaceIndex::default();
+                    let a = analyze(AnalysisInput {
+                        text: &text,
+                        path: rel.as_deref(),
+                        config: &config,
+                        index: &index,
+                        today: Some(today()),
+                    });
+                    let docs_url = config.docs_url().map(|u| u.trim_end_matches('/').to_string());
+                    diagnostics = a
+                        .diagnostics
+                        .iter()
+                        .filter_map(|d| to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref()))
+                        .collect();
+                    analysis = Some(a);
+                }
+            }
+            _ => {}
+        }
+        DocResult {
+            version,
+            generation,
+            rope,
+            analysis,
+            diagnostics,
+        }
+    }
+
+    /// Push mode: analyse and publish, unless a newer version arrived meanwhile.
+    async fn publish(&self, uri: Uri) {
+        let Some(result) = self.analyse(&uri).await else { return };
+        let current = self.inner.docs.get(&uri).map(|d| d.version);
+        if current != Some(result.version) {
+            return;
+        }
+        self.inner
+            .client
+            .publish_diagnostics(uri, result.diagnostics.clone(), Some(result.version))
+            .await;
+    }
+
+    fn schedule(&self, uri: Uri) {
+        if self.pull() {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move { this.publish(uri).await });
+    }
+
+    /// A fact outside the edited document changed: re-check every open document.
+    async fn recheck_all(&self) {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        self.inner.configs.clear();
+        if self.pull() {
+            let refresh = self.inner.session.read().map(|s| s.refresh_support).unwrap_or(false);
+            if refresh {
+                let _ = self.inner.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
+        let uris: Vec<Uri> = self.inner.docs.iter().map(|e| e.key().clone()).collect();
+        for uri in uris {
+            self.schedule(uri);
+        }
+    }
+
+    async fn apply_settings(&self, settings: &Value) {
+        let settings = settings.get("specwright").unwrap_or(settings);
+        let (editor, problems) = config::parse_json(settings, &rules::ids());
+        for p in problems {
+            self.inner
+                .client
+                .log_message(MessageType::WARNING, format!("specwright: editor settings: {}", p.message))
+                .await;
+        }
+        if let Ok(mut s) = self.inner.session.write() {
+            s.editor = editor;
+        }
+    }
+
+    async fn result_for(&self, uri: &Uri) -> Option<Arc<DocResult>> {
+        self.analyse(uri).await
+    }
+}
+
+fn doc_type(uri: &Uri, language_id: Option<&str>) -> DocType {
+    let path = uri.path().as_str().to_string();
+    let name = path.rsplit('/').next().unwrap_or("");
+    if name == FILE_NAME {
+        DocType::Config
+    } else if language_id == Some("markdown") || is_markdown(Path::new(name)) {
+        DocType::Markdown
+    } else {
+        DocType::Other
+    }
+}
+
+fn config_diagnostics(rope: &Rope, diags: &[ConfigDiagnostic], enc: Encoding) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .map(|d| Diagnostic {
+            range: d
+                .span
+                .map_or_else(Range::default, |s| convert::range(rope, s, enc)),
+            severity: convert::severity(d.severity),
+            source: Some(SOURCE.into()),
+            code: Some(NumberOrString::String("config".into())),
+            message: d.message.clone(),
+            ..Default::default()
+        })
+        .collect()
+}
+
+fn to_lsp_diagnostic(
+    rope: &Rope,
+    d: &specwright_core::Diagnostic,
+    enc: Encoding,
+    version: i32,
+    docs_url: Option<&str>,
+) -> Option<Diagnostic> {
+    let severity = convert::severity(d.severity)?;
+    let fixes: Vec<Value> = d
+        .fixes
+        .iter()
+        .map(|f| {
+            json!({
+                "title": f.title,
+                "edits": f.edits.iter().map(|e| json!({
+                    "range": convert::range(rope, e.span, enc),
+                    "newText": e.new_text,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Some(Diagnostic {
+        range: convert::range(rope, d.span, enc),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(d.rule.to_string())),
+        code_description: docs_url
+            .and_then(|base| format!("{base}/{}.md", d.rule).parse::<Uri>().ok())
+            .map(|href| CodeDescription { href }),
+        source: Some(SOURCE.into()),
+        message: d.message.clone(),
+        data: Some(json!({
+            "rule": d.rule,
+            "version": version,
+            "question": d.question,
+            "fixes": fixes,
+        })),
+        ..Default::default()
+    })
+}
+
+fn contains(range: &Range, pos: Position) -> bool {
+    range.start <= pos && pos <= range.end
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let encoding = Encoding::negotiate(caps.general.as_ref().and_then(|g| g.position_encodings.as_deref()));
+        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let refresh_support = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        if let Ok(mut s) = self.inner.session.write() {
+            s.encoding = encoding;
+            s.pull = pull;
+            s.refresh_support = refresh_support;
+        }
+        if let Some(opts) = &params.initialization_options {
+            self.apply_settings(opts).await;
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                })),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
+                    ..Default::default()
+                }),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(SOURCE.into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "specwright".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "specwright-config-watcher".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // Clients without dynamic registration answer with an error; config changes then still
+        // arrive through didSave / didChange of an open specwright.toml.
+        let _ = self.inner.client.register_capability(vec![registration]).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let doc_type = doc_type(&td.uri, Some(td.language_id.as_str()));
+        self.inner.docs.insert(
+            td.uri.clone(),
+            Document {
+                rope: Rope::from_str(&td.text),
+                version: td.version,
+                doc_type,
+                result: None,
+            },
+        );
+        if doc_type == DocType::Config {
+            self.recheck_all().await;
+        }
+        self.schedule(td.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let enc = self.encoding();
+        let uri = params.text_document.uri;
+        let doc_type = {
+            let Some(mut doc) = self.inner.docs.get_mut(&uri) else { return };
+            for change in params.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let start = convert::char_index(&doc.rope, range.start, enc);
+                        let end = convert::char_index(&doc.rope, range.end, enc).max(start);
+                        doc.rope.remove(start..end);
+                        doc.rope.insert(start, &change.text);
+                    }
+                    None => doc.rope = Rope::from_str(&change.text),
+                }
+            }
+            doc.version = params.text_document.version;
+            doc.doc_type
+        };
+        if doc_type == DocType::Config {
+            self.recheck_all().await;
+        }
+        self.schedule(uri);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if doc_type(&params.text_document.uri, None) == DocType::Config {
+            self.recheck_all().await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let removed = self.inner.docs.remove(&uri);
+        if !self.pull() {
+            self.inner.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        if removed.is_some_and(|(_, d)| d.doc_type == DocType::Config) {
+            self.recheck_all().await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let mut settings = params.settings;
+        if settings.is_null() {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("specwright".into()),
+            };
+            if let Ok(mut values) = self.inner.client.configuration(vec![item]).await {
+                settings = values.pop().unwrap_or(Value::Null);
+            }
+        }
+        self.apply_settings(&settings).await;
+        self.recheck_all().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params.changes.iter().any(|c| doc_type(&c.uri, None) == DocType::Config) {
+            self.recheck_all().await;
+        }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let Some(result) = self.result_for(&uri).await else {
+            return Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport::default(),
+            )));
+        };
+        let result_id = format!("{}:{}", result.generation, result.version);
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            return Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
+                RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+                },
+            )));
+        }
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(result_id),
+                    items: result.diagnostics.clone(),
+                },
+            },
+        )))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params.position;
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(result) = self.result_for(&uri).await else { return Ok(None) };
+        let hits: Vec<&Diagnostic> = result.diagnostics.iter().filter(|d| contains(&d.range, pos)).collect();
+        let Some(first) = hits.first() else { return Ok(None) };
+        let mut text = String::new();
+        for d in &hits {
+            let rule = d.data.as_ref().and_then(|v| v["rule"].as_str()).unwrap_or("");
+            text.push_str(&format!("**{rule}**: {}\n\n", d.message));
+            if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
+                text.push_str(&format!("**Question:** {q}\n\n"));
+            }
+        }
+        let mut seen = Vec::new();
+        for d in &hits {
+            let rule = d.data.as_ref().and_then(|v| v["rule"].as_str()).unwrap_or("");
+            if let Some(r) = rules::find(rule)
+                && !seen.contains(&rule)
+            {
+                seen.push(rule);
+                text.push_str("---\n\n");
+                text.push_str(&r.meta().markdown());
+            }
+        }
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(first.range),
+        }))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(result) = self.result_for(&params.text_document.uri).await else { return Ok(None) };
+        let Some(analysis) = &result.analysis else { return Ok(None) };
+        Ok(Some(DocumentSymbolResponse::Nested(outline(analysis, &result.rope, self.encoding()))))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let mut actions = Vec::new();
+        for d in &params.context.diagnostics {
+            if d.source.as_deref() != Some(SOURCE) {
+                continue;
+            }
+            let Some(data) = &d.data else { continue };
+            let version = data["version"].as_i64().and_then(|v| i32::try_from(v).ok());
+            for fix in data["fixes"].as_array().into_iter().flatten() {
+                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone()) else { continue };
+                let edit = WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: uri.clone(),
+                            version,
+                        },
+                        edits: edits.into_iter().map(OneOf::Left).collect(),
+                    }])),
+                    ..Default::default()
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix["title"].as_str().unwrap_or("Apply fix").to_string(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(edit),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
+        match params.command.as_str() {
+            "specwright.explain" => {
+                let id = arg.get("rule").and_then(Value::as_str).unwrap_or("");
+                match rules::find(id) {
+                    Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
+                    None => Err(Error::invalid_params(format!(
+                        "unknown rule `{id}`; expected {{\"rule\": \"<id>\"}} with one of: {}",
+                        rules::ids().join(", ")
+                    ))),
+                }
+            }
+            "specwright.rules" => Ok(Some(rules::catalogue())),
+            other => Err(Error::invalid_params(format!(
+                "unknown command `{other}`; commands: {}",
+                COMMANDS.join(", ")
+            ))),
+        }
+    }
+}
+
+/// Sections as nested symbols, with the ids defined in each section as children.
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
+fn outline(analysis: &Analysis, rope: &Rope, enc: Encoding) -> Vec<DocumentSymbol> {
+    let doc = &analysis.doc;
+    let mut ids_by_section: HashMap<Option<usize>, Vec<DocumentSymbol>> = HashMap::new();
+    for st in &doc.statements {
+        let Some(id) = st.defined_id(doc) else { continue };
+        let text: String = doc.prose_slice(st.span).split_whitespace().collect::<Vec<_>>().join(" ");
+        let detail: String = text.chars().take(80).collect();
+        ids_by_section.entry(doc.section_at(st.span.start)).or_default().push(DocumentSymbol {
+            name: id.to_string(),
+            detail: Some(detail),
+            kind: SymbolKind::KEY,
+            tags: None,
+            deprecated: None,
+            range: convert::range(rope, st.span, enc),
+            selection_range: convert::range(rope, st.span, enc),
+            children: None,
+        });
+    }
+    fn build(
+        i: usize,
+        doc: &specwright_core::SpecDoc,
+        rope: &Rope,
+        enc: Encoding,
+        ids: &mut HashMap<Option<usize>, Vec<DocumentSymbol>>,
+    ) -> DocumentSymbol {
+        let s = &doc.sections[i];
+        let mut children: Vec<DocumentSymbol> = ids.remove(&Some(i)).unwrap_or_default();
+        children.extend(s.children.iter().map(|&c| build(c, doc, rope, enc, ids)));
+        let full = specwright_core::Span::new(s.heading_span.start, s.body_span.end.max(s.heading_span.end));
+        DocumentSymbol {
+            name: if s.title.is_empty() { "(untitled)".into() } else { s.title.clone() },
+            detail: None,
+            kind: SymbolKind::NAMESPACE,
+            tags: None,
+            deprecated: None,
+            range: convert::range(rope, full, enc),
+            selection_range: convert::range(rope, s.title_span, enc),
+            children: Some(children),
+        }
+    }
+    let mut top: Vec<DocumentSymbol> = ids_by_section.remove(&None).unwrap_or_default();
+    let roots: Vec<usize> = (0..doc.sections.len()).filter(|&i| doc.sections[i].parent.is_none()).collect();
+    top.extend(roots.into_iter().map(|i| build(i, doc, rope, enc, &mut ids_by_section)));
+    top
+}

@@ -1,0 +1,149 @@
+//! The file-system edge shared by the CLI and the language server: finding the nearest
+//! `specwright.toml`, loading it into a [`LoadedConfig`], walking folders for Markdown files,
+//! and reading the clock. The analysis core does none of this.
+
+use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::rules::{self, Date};
+use specwright_core::{Config, ConfigDiagnostic};
+use std::path::{Path, PathBuf};
+
+/// A configuration file as read from disk (or from an editor buffer).
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The `specwright.toml` it came from; `None` when no file was found.
+    pub path: Option<PathBuf>,
+    /// The folder paths are made relative to: the file's folder, or the starting folder.
+    pub root: PathBuf,
+    pub text: String,
+    pub file: ConfigFile,
+    pub diagnostics: Vec<ConfigDiagnostic>,
+}
+
+impl LoadedConfig {
+    /// No file: built-in defaults, paths relative to `root`.
+    pub fn defaults(root: PathBuf) -> LoadedConfig {
+        LoadedConfig {
+            path: None,
+            root,
+            text: String::new(),
+            file: ConfigFile::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Parses `text` as the contents of `path`.
+    pub fn from_text(path: PathBuf, text: String) -> LoadedConfig {
+        let (file, diagnostics) = config::parse_toml(&text, &rules::ids());
+        let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        LoadedConfig {
+            path: Some(path),
+            root,
+            text,
+            file,
+            diagnostics,
+        }
+    }
+
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> std::io::Result<LoadedConfig> {
+        let text = std::fs::read_to_string(path)?;
+        Ok(LoadedConfig::from_text(path.to_path_buf(), text))
+    }
+
+    /// The resolved configuration, with `editor` settings filling what the file leaves unset.
+    pub fn resolve(&self, editor: &ConfigFile) -> Config {
+        Config::new(self.file.clone().layered_over(editor))
+    }
+
+    /// `path` relative to this configuration's root, `/`-separated; `None` outside the root.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        relative_path(&self.root, path)
+    }
+}
+
+/// The nearest `specwright.toml` in `start` or one of its ancestors.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Loads the configuration that governs `file` (a document path): the nearest
+/// `specwright.toml` above it, or defaults rooted at its folder.
+pub fn config_for(file: &Path) -> std::io::Result<LoadedConfig> {
+    let dir = if file.is_dir() {
+        file.to_path_buf()
+    } else {
+        file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    match find_config(&dir) {
+        Some(path) => LoadedConfig::read(&path),
+        None => Ok(LoadedConfig::defaults(dir)),
+    }
+}
+
+/// `path` relative to `root`, `/`-separated.
+pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    Some(parts.join("/"))
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "mdx"))
+}
+
+/// Markdown files under `dir`, honouring `.gitignore` and friends, in path order.
+pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_markdown(e.path()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    files.sort();
+    files
+}
+
+/// Today's date in UTC, from the system clock.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_days_since_epoch((secs / 86_400) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_nearest_config_and_relative_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("specs/001-x");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "[rules]\nincomplete-marker = \"off\"\n").unwrap();
+        std::fs::write(nested.join("spec.md"), "# x\n").unwrap();
+        let loaded = config_for(&nested.join("spec.md")).unwrap();
+        assert_eq!(loaded.path.as_deref(), Some(dir.path().join(FILE_NAME).as_path()));
+        assert_eq!(loaded.relative(&nested.join("spec.md")).as_deref(), Some("specs/001-x/spec.md"));
+        assert_eq!(walk_markdown(dir.path()), vec![nested.join("spec.md")]);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days_since_epoch(20_420).to_string(), "2025-11-28");
+    }
+}
