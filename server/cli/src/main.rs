@@ -1,1 +1,193 @@
-fn main(){}
+//! `specwright`: the command line. Thin: arguments, output formats and exit codes around the
+//! same analysis the language server runs.
+
+mod check;
+mod init;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use specwright_core::{Severity, rules};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "specwright",
+    version,
+    about = "A language server and linter for specifications, plans, task lists and ADRs."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Markdown specifications (files or folders; folders are walked honouring .gitignore).
+    /// A `specwright.toml` argument validates that configuration file.
+    Check {
+        /// Files or folders to check [default: .]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+        fail_on: FailOn,
+        /// Colour in human output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Explain a rule: what it catches, why, an example and the fix.
+    Explain { rule: String },
+    /// Write a commented specwright.toml for this repository.
+    Init {
+        /// The folder to write it in [default: .]
+        dir: Option<PathBuf>,
+        /// Overwrite an existing specwright.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run the language server on stdin/stdout.
+    Lsp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Hint => Severity::Hint,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("specwright: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            fail_on,
+            color,
+        } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
+            let report = check::run(&paths)?;
+            let mut out = std::io::stdout().lock();
+            output::write(&mut out, &report, format, color)?;
+            out.flush()?;
+            for e in &report.errors {
+                eprintln!("specwright: error: {e}");
+            }
+            if !report.errors.is_empty() {
+                return Ok(ExitCode::from(2));
+            }
+            let failing = report
+                .findings
+                .iter()
+                .any(|f| f.severity >= fail_on.severity());
+            Ok(ExitCode::from(u8::from(failing)))
+        }
+        Command::Rules { format } => {
+            let mut out = std::io::stdout().lock();
+            match format {
+                RulesFormat::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&rules::catalogue())?
+                )?,
+                RulesFormat::Table => {
+                    let width = rules::registry()
+                        .iter()
+                        .map(|r| r.meta().id.len())
+                        .max()
+                        .unwrap_or(0);
+                    writeln!(out, "{:width$}  {:8}  summary", "rule", "default")?;
+                    for r in rules::registry() {
+                        let m = r.meta();
+                        writeln!(
+                            out,
+                            "{:width$}  {:8}  {}",
+                            m.id,
+                            m.default_severity.as_str(),
+                            m.summary
+                        )?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => {
+                print!("{}", r.meta().markdown());
+                Ok(ExitCode::SUCCESS)
+            }
+            None => anyhow::bail!(
+                "unknown rule `{rule}`; known rules: {}",
+                rules::ids().join(", ")
+            ),
+        },
+        Command::Init { dir, force } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let written = init::run(&dir, force)?;
+            println!("wrote {}", written.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lsp => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(specwright_lsp::run_stdio());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -97,11 +97,23 @@ mod tests {
 
     #[test]
     fn finds_definitions_and_mentions_across_documents() {
-        let spec = SpecDoc::parse("- **FR-001**: The system MUST log.\n- FR-002: Export.\n", ParseOptions::default());
-        let tasks = SpecDoc::parse("- [ ] T001 Implement logging (FR-001)\n", ParseOptions::default());
+        let spec = SpecDoc::parse(
+            "- **FR-001**: The system MUST log.\n- FR-002: Export.\n",
+            ParseOptions::default(),
+        );
+        let tasks = SpecDoc::parse(
+            "- [ ] T001 Implement logging (FR-001)\n",
+            ParseOptions::default(),
+        );
         let mut index = WorkspaceIndex::default();
-        index.insert("spec.md", DocumentFacts::of(&spec, DocKind::Spec, Family::SpecKit));
-        index.insert("tasks.md", DocumentFacts::of(&tasks, DocKind::Tasks, Family::SpecKit));
+        index.insert(
+            "spec.md",
+            DocumentFacts::of(&spec, DocKind::Spec, Family::SpecKit),
+        );
+        index.insert(
+            "tasks.md",
+            DocumentFacts::of(&tasks, DocKind::Tasks, Family::SpecKit),
+        );
         let defs: Vec<_> = index.definitions("FR-001").map(|(p, _)| p).collect();
         assert_eq!(defs, ["spec.md"]);
         let mentions: Vec<_> = index.mentions("FR-001").map(|(p, _)| p).collect();

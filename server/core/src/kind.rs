@@ -141,10 +141,18 @@ pub fn classify(path: Option<&str>, doc: &SpecDoc, config: &Config) -> Classific
         };
     }
     if let Some((kind, family)) = by_path(path, &headings) {
-        return Classification { kind, family, evidence: Evidence::Path };
+        return Classification {
+            kind,
+            family,
+            evidence: Evidence::Path,
+        };
     }
     if let Some((kind, family)) = by_headings(&headings, doc) {
-        return Classification { kind, family, evidence: Evidence::Headings };
+        return Classification {
+            kind,
+            family,
+            evidence: Evidence::Headings,
+        };
     }
     Classification {
         kind: DocKind::Generic,
@@ -161,7 +169,11 @@ struct Headings {
 
 impl Headings {
     fn of(doc: &SpecDoc) -> Headings {
-        let titles: Vec<String> = doc.sections.iter().map(|s| s.title.to_lowercase()).collect();
+        let titles: Vec<String> = doc
+            .sections
+            .iter()
+            .map(|s| s.title.to_lowercase())
+            .collect();
         Headings {
             first: titles.first().cloned(),
             titles,
@@ -181,16 +193,22 @@ impl Headings {
     }
 
     fn is_madr(&self) -> bool {
-        let hits = ["context and problem statement", "considered options", "decision outcome"]
-            .iter()
-            .filter(|t| self.has(t))
-            .count();
+        let hits = [
+            "context and problem statement",
+            "considered options",
+            "decision outcome",
+        ]
+        .iter()
+        .filter(|t| self.has(t))
+        .count();
         hits >= 2
     }
 }
 
-static NUMBERED_FILE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{3,5}-.+\.(md|markdown)$").expect("static regex"));
-static SPEC_KIT_FOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{3,}-").expect("static regex"));
+static NUMBERED_FILE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{3,5}-.+\.(md|markdown)$").expect("static regex"));
+static SPEC_KIT_FOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{3,}-").expect("static regex"));
 const ADR_FOLDERS: &[&[&str]] = &[
     &["docs", "adr"],
     &["doc", "adr"],
@@ -204,7 +222,10 @@ const ADR_FOLDERS: &[&[&str]] = &[
 
 fn by_path(path: Option<&str>, headings: &Headings) -> Option<(DocKind, Family)> {
     let path = path?.replace('\\', "/");
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     let (&file, dirs) = parts.split_last()?;
     let file_lower = file.to_ascii_lowercase();
     let dir = |back: usize| dirs.len().checked_sub(back).map(|i| dirs[i]);
@@ -243,10 +264,18 @@ fn by_path(path: Option<&str>, headings: &Headings) -> Option<(DocKind, Family)>
     }
     // ADR folders: only numbered files are records (README.md, index.md, template.md are not).
     let in_adr_folder = ADR_FOLDERS.iter().any(|folder| {
-        dirs.len() >= folder.len() && dirs[dirs.len() - folder.len()..].iter().zip(folder.iter()).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        dirs.len() >= folder.len()
+            && dirs[dirs.len() - folder.len()..]
+                .iter()
+                .zip(folder.iter())
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
     });
     if in_adr_folder && (NUMBERED_FILE.is_match(&file_lower) || file_lower.starts_with("adr-")) {
-        let family = if headings.is_madr() { Family::Madr } else { Family::Nygard };
+        let family = if headings.is_madr() {
+            Family::Madr
+        } else {
+            Family::Nygard
+        };
         return Some((DocKind::Adr, family));
     }
     // Kubernetes KEPs: keps/<sig>/<NNNN-name>/README.md
@@ -260,14 +289,20 @@ fn by_headings(h: &Headings, doc: &SpecDoc) -> Option<(DocKind, Family)> {
     if h.is_madr() {
         return Some((DocKind::Adr, Family::Madr));
     }
-    if h.is_nygard_adr() && (h.has("consequences") || doc.sections.first().is_some_and(|s| s.level == 1)) {
+    if h.is_nygard_adr()
+        && (h.has("consequences") || doc.sections.first().is_some_and(|s| s.level == 1))
+    {
         return Some((DocKind::Adr, Family::Nygard));
     }
     let first = h.first.as_deref().unwrap_or("");
-    if first.starts_with("feature specification") || (h.has_prefix("user scenarios") && h.has("requirements")) {
+    if first.starts_with("feature specification")
+        || (h.has_prefix("user scenarios") && h.has("requirements"))
+    {
         return Some((DocKind::Spec, Family::SpecKit));
     }
-    if first.starts_with("implementation plan") || h.has("technical context") && h.has("project structure") {
+    if first.starts_with("implementation plan")
+        || h.has("technical context") && h.has("project structure")
+    {
         return Some((DocKind::Plan, Family::SpecKit));
     }
     if first.starts_with("tasks:") {

@@ -23,15 +23,28 @@ pub struct Suppression {
 
 impl Suppression {
     fn applies(&self, rule: &str, line: usize) -> bool {
-        self.from_line <= line && line < self.to_line && (self.rules.is_empty() || self.rules.iter().any(|r| r == rule))
+        self.from_line <= line
+            && line < self.to_line
+            && (self.rules.is_empty() || self.rules.iter().any(|r| r == rule))
     }
 }
 
 fn parse_directive(comment: &str) -> Option<Directive> {
-    let inner = comment.trim().strip_prefix("<!--")?.trim_end().strip_suffix("-->").unwrap_or(comment).trim();
-    let mut words = inner.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty());
+    let inner = comment
+        .trim()
+        .strip_prefix("<!--")?
+        .trim_end()
+        .strip_suffix("-->")
+        .unwrap_or(comment)
+        .trim();
+    let mut words = inner
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty());
     let head = words.next()?;
-    let rules: Vec<String> = words.take_while(|w| *w != "--").map(str::to_string).collect();
+    let rules: Vec<String> = words
+        .take_while(|w| *w != "--")
+        .map(str::to_string)
+        .collect();
     match head {
         "specwright-disable-next-line" => Some(Directive::NextLine(rules)),
         "specwright-disable" => Some(Directive::Disable(rules)),
@@ -46,7 +59,9 @@ pub fn suppressions(doc: &SpecDoc) -> Vec<Suppression> {
     // Open `disable` regions: (rule or "" for all, start line).
     let mut open: Vec<(String, usize)> = Vec::new();
     for &span in &doc.comments {
-        let Some(directive) = parse_directive(doc.slice(span)) else { continue };
+        let Some(directive) = parse_directive(doc.slice(span)) else {
+            continue;
+        };
         let end_line = doc.line_of(span.end.saturating_sub(1));
         match directive {
             Directive::NextLine(rules) => {
@@ -74,7 +89,11 @@ pub fn suppressions(doc: &SpecDoc) -> Vec<Suppression> {
                         out.push(Suppression {
                             from_line: *from,
                             to_line: start_line,
-                            rules: if rule.is_empty() { vec![] } else { vec![rule.clone()] },
+                            rules: if rule.is_empty() {
+                                vec![]
+                            } else {
+                                vec![rule.clone()]
+                            },
                         });
                     }
                     !closes

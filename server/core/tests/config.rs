@@ -20,7 +20,12 @@ fn render(text: &str, diags: &[ConfigDiagnostic]) -> String {
         .map(|d| match d.span {
             Some(s) => {
                 let (l, c) = line_col(text, s.start);
-                format!("{l}:{c} {} {} [{}]", d.severity, d.message, &text[s.range()])
+                format!(
+                    "{l}:{c} {} {} [{}]",
+                    d.severity,
+                    d.message,
+                    &text[s.range()]
+                )
             }
             None => format!("-:- {} {}", d.severity, d.message),
         })
@@ -51,8 +56,14 @@ fn reports_each_bad_entry_and_keeps_the_rest() {
     insta::assert_snapshot!(render(BROKEN, &diags));
     assert_eq!(file.include.as_deref(), Some(&["specs/**".to_string()][..]));
     let config = Config::new(file);
-    assert_eq!(config.severity("incomplete-marker", Severity::Warning), Severity::Error);
-    assert_eq!(config.severity("template-placeholder", Severity::Warning), Severity::Warning);
+    assert_eq!(
+        config.severity("incomplete-marker", Severity::Warning),
+        Severity::Error
+    );
+    assert_eq!(
+        config.severity("template-placeholder", Severity::Warning),
+        Severity::Warning
+    );
     assert_eq!(config.id_patterns().sources(), ["FR-\\d{3}"]);
     assert!(config.kind_override("docs/proposals/a/b.md").is_some());
 }
@@ -62,7 +73,12 @@ fn a_syntax_error_is_a_diagnostic_not_a_failure() {
     let text = "[rules]\nincomplete-marker = \"error\"\n[ids\npatterns = 3\n";
     let (_, diags) = config::parse_toml(text, &rules::ids());
     assert!(!diags.is_empty());
-    assert!(diags.iter().any(|d| d.severity == Severity::Error && d.message.starts_with("invalid TOML")), "{diags:?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.message.starts_with("invalid TOML")),
+        "{diags:?}"
+    );
 }
 
 #[test]
@@ -75,8 +91,14 @@ fn editor_settings_fill_only_what_the_file_leaves_unset() {
     let (editor, d2) = config::parse_json(&settings, &rules::ids());
     assert!(d1.is_empty() && d2.is_empty());
     let config = Config::new(file.layered_over(&editor));
-    assert_eq!(config.severity("incomplete-marker", Severity::Warning), Severity::Error);
-    assert_eq!(config.severity("template-placeholder", Severity::Warning), Severity::Hint);
+    assert_eq!(
+        config.severity("incomplete-marker", Severity::Warning),
+        Severity::Error
+    );
+    assert_eq!(
+        config.severity("template-placeholder", Severity::Warning),
+        Severity::Hint
+    );
     assert_eq!(config.docs_url(), Some("https://docs.example/rules"));
 }
 
@@ -91,7 +113,12 @@ fn the_init_template_is_a_valid_configuration() {
 #[test]
 fn schema_lists_exactly_the_keys_the_reader_knows() {
     let schema = config::json_schema();
-    let mut props: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut props: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     props.sort();
     let mut keys = config::KEYS.to_vec();
     keys.sort();
@@ -107,26 +134,59 @@ fn kind_of(path: &str, text: &str) -> (DocKind, Family) {
 #[test]
 fn classifies_by_front_matter_path_and_headings() {
     use DocKind::*;
-    use Family::{Kiro, KepRfc, Madr, Nygard, OpenSpec, SpecKit};
+    use Family::{KepRfc, Kiro, Madr, Nygard, OpenSpec, SpecKit};
     let nygard = "# 1. Record decisions\n\n## Status\n\nAccepted\n\n## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n";
     let madr = "# Use X\n\n## Context and Problem Statement\n\nx\n\n## Considered Options\n\n* a\n\n## Decision Outcome\n\nb\n";
     let rfc = "# Summary\n\nx\n\n# Motivation\n\ny\n\n# Guide-level explanation\n\nz\n\n# Drawbacks\n\nw\n";
     let cases = [
-        (kind_of("specs/001-drafts/spec.md", "# x\n"), (Spec, SpecKit)),
-        (kind_of("specs/001-drafts/plan.md", "# x\n"), (Plan, SpecKit)),
-        (kind_of("specs/001-drafts/tasks.md", "# x\n"), (Tasks, SpecKit)),
-        (kind_of(".kiro/specs/login/requirements.md", "# x\n"), (Requirements, Kiro)),
-        (kind_of(".kiro/specs/login/design.md", "# x\n"), (Design, Kiro)),
-        (kind_of("openspec/specs/auth/spec.md", "# x\n"), (Spec, OpenSpec)),
-        (kind_of("openspec/changes/add-sso/proposal.md", "# x\n"), (Proposal, OpenSpec)),
+        (
+            kind_of("specs/001-drafts/spec.md", "# x\n"),
+            (Spec, SpecKit),
+        ),
+        (
+            kind_of("specs/001-drafts/plan.md", "# x\n"),
+            (Plan, SpecKit),
+        ),
+        (
+            kind_of("specs/001-drafts/tasks.md", "# x\n"),
+            (Tasks, SpecKit),
+        ),
+        (
+            kind_of(".kiro/specs/login/requirements.md", "# x\n"),
+            (Requirements, Kiro),
+        ),
+        (
+            kind_of(".kiro/specs/login/design.md", "# x\n"),
+            (Design, Kiro),
+        ),
+        (
+            kind_of("openspec/specs/auth/spec.md", "# x\n"),
+            (Spec, OpenSpec),
+        ),
+        (
+            kind_of("openspec/changes/add-sso/proposal.md", "# x\n"),
+            (Proposal, OpenSpec),
+        ),
         (kind_of("docs/adr/0001-record.md", nygard), (Adr, Nygard)),
         (kind_of("docs/decisions/0002-use-x.md", madr), (Adr, Madr)),
-        (kind_of("docs/adr/README.md", "# ADRs\n"), (Generic, Family::Generic)),
+        (
+            kind_of("docs/adr/README.md", "# ADRs\n"),
+            (Generic, Family::Generic),
+        ),
         // Numbered files outside ADR folders are ADRs only when their headings say so.
-        (kind_of("text/0001-private-fields.md", rfc), (Proposal, KepRfc)),
+        (
+            kind_of("text/0001-private-fields.md", rfc),
+            (Proposal, KepRfc),
+        ),
         (kind_of("notes/0003-use-x.md", madr), (Adr, Madr)),
-        (kind_of("notes/0004-whatever.md", "# Whatever\n\nprose\n"), (Generic, Family::Generic)),
-        (kind_of("anything.md", "---\nkind: plan\nfamily: kiro\n---\n# x\n"), (Plan, Kiro)),
+        (
+            kind_of("notes/0004-whatever.md", "# Whatever\n\nprose\n"),
+            (Generic, Family::Generic),
+        ),
+        (
+            kind_of("anything.md", "---\nkind: plan\nfamily: kiro\n---\n# x\n"),
+            (Plan, Kiro),
+        ),
     ];
     for (got, want) in cases {
         assert_eq!(got, want);

@@ -40,27 +40,64 @@ let fr = "FR-999 MUST not count";
 fn render(doc: &SpecDoc) -> String {
     let mut out = String::new();
     let fm = doc.front_matter.as_ref().unwrap();
-    writeln!(out, "front matter: {}", serde_json::Value::Object(fm.values.clone())).unwrap();
+    writeln!(
+        out,
+        "front matter: {}",
+        serde_json::Value::Object(fm.values.clone())
+    )
+    .unwrap();
     for s in &doc.sections {
-        writeln!(out, "section h{} {:?} parent={:?} body={:?}", s.level, s.title, s.parent, doc.slice(s.body_span).lines().nth(1).unwrap_or("")).unwrap();
+        writeln!(
+            out,
+            "section h{} {:?} parent={:?} body={:?}",
+            s.level,
+            s.title,
+            s.parent,
+            doc.slice(s.body_span).lines().nth(1).unwrap_or("")
+        )
+        .unwrap();
     }
     for b in &doc.blocks {
         let kind = match &b.kind {
-            BlockKind::ListItem { ordered, number, checkbox, depth } => {
-                format!("item ordered={ordered} number={number:?} checkbox={checkbox:?} depth={depth}")
+            BlockKind::ListItem {
+                ordered,
+                number,
+                checkbox,
+                depth,
+            } => {
+                format!(
+                    "item ordered={ordered} number={number:?} checkbox={checkbox:?} depth={depth}"
+                )
             }
             other => format!("{other:?}"),
         };
-        writeln!(out, "block {kind} :: {:?}", doc.slice(b.span).lines().next().unwrap_or("")).unwrap();
+        writeln!(
+            out,
+            "block {kind} :: {:?}",
+            doc.slice(b.span).lines().next().unwrap_or("")
+        )
+        .unwrap();
     }
     for s in &doc.sentences {
         writeln!(out, "sentence {:?}", doc.slice(s.span)).unwrap();
     }
     for id in &doc.ids {
-        writeln!(out, "id {} {:?} {:?} at {:?}", id.id, id.kind, id.role, doc.slice(id.span)).unwrap();
+        writeln!(
+            out,
+            "id {} {:?} {:?} at {:?}",
+            id.id,
+            id.kind,
+            id.role,
+            doc.slice(id.span)
+        )
+        .unwrap();
     }
     for st in &doc.statements {
-        let kws: Vec<_> = st.keywords.iter().map(|k| format!("{}{}", k.word, if k.uppercase { "" } else { "(lc)" })).collect();
+        let kws: Vec<_> = st
+            .keywords
+            .iter()
+            .map(|k| format!("{}{}", k.word, if k.uppercase { "" } else { "(lc)" }))
+            .collect();
         writeln!(
             out,
             "statement {:?} defines={:?} keywords={kws:?} ears={:?}",
@@ -71,7 +108,13 @@ fn render(doc: &SpecDoc) -> String {
         .unwrap();
     }
     for l in &doc.links {
-        writeln!(out, "link {} dest_span={:?}", l.dest, l.dest_span.map(|s| doc.slice(s))).unwrap();
+        writeln!(
+            out,
+            "link {} dest_span={:?}",
+            l.dest,
+            l.dest_span.map(|s| doc.slice(s))
+        )
+        .unwrap();
     }
     for c in &doc.comments {
         writeln!(out, "comment {:?}", doc.slice(*c)).unwrap();
@@ -89,11 +132,20 @@ fn document_model_snapshot() {
 #[test]
 fn prose_blanks_code_comments_front_matter_and_link_targets() {
     let doc = SpecDoc::parse(DOC, ParseOptions::default());
-    for hidden in ["FR-999", "a comment", "https://example.com/x", "alice", "src/store.rs"] {
+    for hidden in [
+        "FR-999",
+        "a comment",
+        "https://example.com/x",
+        "alice",
+        "src/store.rs",
+    ] {
         assert!(!doc.prose.contains(hidden), "{hidden} leaked into prose");
         assert!(doc.text.contains(hidden));
     }
-    assert!(doc.prose.contains("https://example.com/a.b"), "bare URLs are text");
+    assert!(
+        doc.prose.contains("https://example.com/a.b"),
+        "bare URLs are text"
+    );
 }
 
 #[test]

@@ -13,7 +13,11 @@ fn fixtures_root() -> PathBuf {
 }
 
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("fixture dir").flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -28,23 +32,34 @@ type Finding = (usize, String, String);
 
 /// Expected findings: (1-based line, rule, text).
 fn expectations(text: &str) -> BTreeSet<Finding> {
-    let marker = Regex::new(r#"^\s*<!--\s*expect:\s*([a-z0-9-]+)\s+"((?:[^"\\]|\\.)*)"\s*-->\s*$"#).unwrap();
+    let marker =
+        Regex::new(r#"^\s*<!--\s*expect:\s*([a-z0-9-]+)\s+"((?:[^"\\]|\\.)*)"\s*-->\s*$"#).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let mut out = BTreeSet::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(caps) = marker.captures(line) else { continue };
+        let Some(caps) = marker.captures(line) else {
+            continue;
+        };
         let target = (0..i)
             .rev()
             .find(|&j| !lines[j].trim().is_empty() && !marker.is_match(lines[j]))
             .unwrap_or_else(|| panic!("expect marker on line {} has no line above it", i + 1));
-        out.insert((target + 1, caps[1].to_string(), caps[2].replace("\\\"", "\"")));
+        out.insert((
+            target + 1,
+            caps[1].to_string(),
+            caps[2].replace("\\\"", "\""),
+        ));
     }
     out
 }
 
 fn fixture_path(text: &str) -> Option<String> {
     let first = text.lines().next()?;
-    let rest = first.trim().strip_prefix("<!--")?.trim().strip_prefix("fixture-path:")?;
+    let rest = first
+        .trim()
+        .strip_prefix("<!--")?
+        .trim()
+        .strip_prefix("fixture-path:")?;
     Some(rest.trim_end_matches("-->").trim().to_string())
 }
 
@@ -57,16 +72,28 @@ fn actual(text: &str, rule: &str) -> BTreeSet<Finding> {
         path: path.as_deref(),
         config: &config,
         index: &index,
-        today: Some(Date { year: 2026, month: 1, day: 15 }),
+        today: Some(Date {
+            year: 2026,
+            month: 1,
+            day: 15,
+        }),
     });
-    assert!(analysis.failures.is_empty(), "rule failures: {:?}", analysis.failures);
+    assert!(
+        analysis.failures.is_empty(),
+        "rule failures: {:?}",
+        analysis.failures
+    );
     analysis
         .diagnostics
         .iter()
         .filter(|d| d.rule == rule)
         .map(|d| {
             let line = analysis.doc.line_of(d.span.start) + 1;
-            (line, d.rule.to_string(), analysis.doc.slice(d.span).to_string())
+            (
+                line,
+                d.rule.to_string(),
+                analysis.doc.slice(d.span).to_string(),
+            )
         })
         .collect()
 }
@@ -78,13 +105,20 @@ fn every_rule_fixture_matches_its_expectations() {
     for rule in rules::registry() {
         let id = rule.meta().id;
         let dir = fixtures_root().join(id);
-        assert!(dir.is_dir(), "rule `{id}` has no fixture folder {}", dir.display());
+        assert!(
+            dir.is_dir(),
+            "rule `{id}` has no fixture folder {}",
+            dir.display()
+        );
         let mut files = Vec::new();
         markdown_files(&dir, &mut files);
         let (mut positive, mut negative) = (0, 0);
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            let expected: BTreeSet<Finding> = expectations(&text).into_iter().filter(|f| f.1 == id).collect();
+            let expected: BTreeSet<Finding> = expectations(&text)
+                .into_iter()
+                .filter(|f| f.1 == id)
+                .collect();
             if expected.is_empty() {
                 negative += 1;
             } else {
@@ -101,10 +135,17 @@ fn every_rule_fixture_matches_its_expectations() {
                 ));
             }
         }
-        assert!(positive > 0 && negative > 0, "rule `{id}` needs a positive and a negative fixture");
+        assert!(
+            positive > 0 && negative > 0,
+            "rule `{id}` needs a positive and a negative fixture"
+        );
     }
     assert!(checked > 0);
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -113,6 +154,9 @@ fn expectation_parser_reads_stacked_markers() {
     let found = expectations(text);
     assert_eq!(
         found.into_iter().collect::<Vec<_>>(),
-        vec![(1, "a".into(), "TBD".into()), (1, "b".into(), "say \"x\"".into())]
+        vec![
+            (1, "a".into(), "TBD".into()),
+            (1, "b".into(), "say \"x\"".into())
+        ]
     );
 }

@@ -51,7 +51,10 @@ pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> Position {
 }
 
 pub fn range(rope: &Rope, span: Span, enc: Encoding) -> Range {
-    Range::new(position(rope, span.start, enc), position(rope, span.end, enc))
+    Range::new(
+        position(rope, span.start, enc),
+        position(rope, span.end, enc),
+    )
 }
 
 /// Position → char index. A line past the end means the end; a column past the line's end
@@ -116,7 +119,11 @@ mod tests {
                     continue;
                 }
                 let pos = position(&rope, offset, enc);
-                assert_eq!(super::offset(&rope, pos, enc), offset, "{enc:?} at {offset}");
+                assert_eq!(
+                    super::offset(&rope, pos, enc),
+                    offset,
+                    "{enc:?} at {offset}"
+                );
             }
         }
         let x = text.find('x').unwrap();

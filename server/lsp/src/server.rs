@@ -87,7 +87,11 @@ impl Backend {
     }
 
     fn encoding(&self) -> Encoding {
-        self.inner.session.read().map(|s| s.encoding).unwrap_or_default()
+        self.inner
+            .session
+            .read()
+            .map(|s| s.encoding)
+            .unwrap_or_default()
     }
 
     fn pull(&self) -> bool {
@@ -95,13 +99,19 @@ impl Backend {
     }
 
     fn editor_settings(&self) -> ConfigFile {
-        self.inner.session.read().map(|s| s.editor.clone()).unwrap_or_default()
+        self.inner
+            .session
+            .read()
+            .map(|s| s.editor.clone())
+            .unwrap_or_default()
     }
 
     /// The configuration governing `path`: the nearest `specwright.toml`, taken from the
     /// editor's buffer when it is open (so edits apply as they are typed), else from disk.
     fn config_for(&self, path: &Path) -> Arc<LoadedConfig> {
-        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let Some(config_path) = find_config(&dir) else {
             return Arc::new(LoadedConfig::defaults(dir));
         };
@@ -150,7 +160,10 @@ impl Backend {
             Err(e) => {
                 self.inner
                     .client
-                    .log_message(MessageType::ERROR, format!("specwright: analysis of {} failed: {e}", uri.as_str()))
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("specwright: analysis of {} failed: {e}", uri.as_str()),
+                    )
                     .await;
                 return None;
             }
@@ -161,7 +174,12 @@ impl Backend {
                     .client
                     .log_message(
                         MessageType::ERROR,
-                        format!("specwright: rule `{}` failed on {} and was skipped: {}", f.rule, uri.as_str(), f.message),
+                        format!(
+                            "specwright: rule `{}` failed on {} and was skipped: {}",
+                            f.rule,
+                            uri.as_str(),
+                            f.message
+                        ),
                     )
                     .await;
             }
@@ -173,7 +191,14 @@ impl Backend {
         Some(result)
     }
 
-    fn compute(&self, uri: &Uri, rope: Rope, version: i32, doc_type: DocType, generation: u64) -> DocResult {
+    fn compute(
+        &self,
+        uri: &Uri,
+        rope: Rope,
+        version: i32,
+        doc_type: DocType,
+        generation: u64,
+    ) -> DocResult {
         let enc = self.encoding();
         let text = rope.to_string();
         let path = uri.to_file_path().map(|p| p.into_owned());
@@ -191,7 +216,8 @@ impl Backend {
                 };
                 let rel = path.as_deref().and_then(|p| loaded.relative(p));
                 let config = loaded.resolve(&self.editor_settings());
-                let excluded = loaded.path.is_some() && rel.as_deref().is_some_and(|r| !config.includes(r));
+                let excluded =
+                    loaded.path.is_some() && rel.as_deref().is_some_and(|r| !config.includes(r));
                 if !excluded {
                     let index = WorkspaceIndex::default();
                     let a = analyze(AnalysisInput {
@@ -201,11 +227,15 @@ impl Backend {
                         index: &index,
                         today: Some(today()),
                     });
-                    let docs_url = config.docs_url().map(|u| u.trim_end_matches('/').to_string());
+                    let docs_url = config
+                        .docs_url()
+                        .map(|u| u.trim_end_matches('/').to_string());
                     diagnostics = a
                         .diagnostics
                         .iter()
-                        .filter_map(|d| to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref()))
+                        .filter_map(|d| {
+                            to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref())
+                        })
                         .collect();
                     analysis = Some(a);
                 }
@@ -223,7 +253,9 @@ impl Backend {
 
     /// Push mode: analyse and publish, unless a newer version arrived meanwhile.
     async fn publish(&self, uri: Uri) {
-        let Some(result) = self.analyse(&uri).await else { return };
+        let Some(result) = self.analyse(&uri).await else {
+            return;
+        };
         let current = self.inner.docs.get(&uri).map(|d| d.version);
         if current != Some(result.version) {
             return;
@@ -247,7 +279,12 @@ impl Backend {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         self.inner.configs.clear();
         if self.pull() {
-            let refresh = self.inner.session.read().map(|s| s.refresh_support).unwrap_or(false);
+            let refresh = self
+                .inner
+                .session
+                .read()
+                .map(|s| s.refresh_support)
+                .unwrap_or(false);
             if refresh {
                 let _ = self.inner.client.workspace_diagnostic_refresh().await;
             }
@@ -265,7 +302,10 @@ impl Backend {
         for p in problems {
             self.inner
                 .client
-                .log_message(MessageType::WARNING, format!("specwright: editor settings: {}", p.message))
+                .log_message(
+                    MessageType::WARNING,
+                    format!("specwright: editor settings: {}", p.message),
+                )
                 .await;
         }
         if let Ok(mut s) = self.inner.session.write() {
@@ -353,8 +393,16 @@ fn contains(range: &Range, pos: Position) -> bool {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let caps = &params.capabilities;
-        let encoding = Encoding::negotiate(caps.general.as_ref().and_then(|g| g.position_encodings.as_deref()));
-        let pull = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let encoding = Encoding::negotiate(
+            caps.general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let pull = caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
         let refresh_support = caps
             .workspace
             .as_ref()
@@ -372,18 +420,22 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..Default::default()
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                     ..Default::default()
@@ -420,7 +472,11 @@ impl LanguageServer for Backend {
         };
         // Clients without dynamic registration answer with an error; config changes then still
         // arrive through didSave / didChange of an open specwright.toml.
-        let _ = self.inner.client.register_capability(vec![registration]).await;
+        let _ = self
+            .inner
+            .client
+            .register_capability(vec![registration])
+            .await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -449,7 +505,9 @@ impl LanguageServer for Backend {
         let enc = self.encoding();
         let uri = params.text_document.uri;
         let doc_type = {
-            let Some(mut doc) = self.inner.docs.get_mut(&uri) else { return };
+            let Some(mut doc) = self.inner.docs.get_mut(&uri) else {
+                return;
+            };
             for change in params.content_changes {
                 match change.range {
                     Some(range) => {
@@ -480,7 +538,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let removed = self.inner.docs.remove(&uri);
         if !self.pull() {
-            self.inner.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.inner
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
         }
         if removed.is_some_and(|(_, d)| d.doc_type == DocType::Config) {
             self.recheck_all().await;
@@ -503,47 +564,68 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        if params.changes.iter().any(|c| doc_type(&c.uri, None) == DocType::Config) {
+        if params
+            .changes
+            .iter()
+            .any(|c| doc_type(&c.uri, None) == DocType::Config)
+        {
             self.recheck_all().await;
         }
     }
 
-    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let Some(result) = self.result_for(&uri).await else {
-            return Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-                RelatedFullDocumentDiagnosticReport::default(),
-            )));
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default()),
+            ));
         };
         let result_id = format!("{}:{}", result.generation, result.version);
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-            return Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
-                RelatedUnchangedDocumentDiagnosticReport {
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                     related_documents: None,
-                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
-                },
-            )));
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                }),
+            ));
         }
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-            RelatedFullDocumentDiagnosticReport {
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
                 full_document_diagnostic_report: FullDocumentDiagnosticReport {
                     result_id: Some(result_id),
                     items: result.diagnostics.clone(),
                 },
-            },
-        )))
+            }),
+        ))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params.position;
         let uri = params.text_document_position_params.text_document.uri;
-        let Some(result) = self.result_for(&uri).await else { return Ok(None) };
-        let hits: Vec<&Diagnostic> = result.diagnostics.iter().filter(|d| contains(&d.range, pos)).collect();
-        let Some(first) = hits.first() else { return Ok(None) };
+        let Some(result) = self.result_for(&uri).await else {
+            return Ok(None);
+        };
+        let hits: Vec<&Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|d| contains(&d.range, pos))
+            .collect();
+        let Some(first) = hits.first() else {
+            return Ok(None);
+        };
         let mut text = String::new();
         for d in &hits {
-            let rule = d.data.as_ref().and_then(|v| v["rule"].as_str()).unwrap_or("");
+            let rule = d
+                .data
+                .as_ref()
+                .and_then(|v| v["rule"].as_str())
+                .unwrap_or("");
             text.push_str(&format!("**{rule}**: {}\n\n", d.message));
             if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
                 text.push_str(&format!("**Question:** {q}\n\n"));
@@ -551,7 +633,11 @@ impl LanguageServer for Backend {
         }
         let mut seen = Vec::new();
         for d in &hits {
-            let rule = d.data.as_ref().and_then(|v| v["rule"].as_str()).unwrap_or("");
+            let rule = d
+                .data
+                .as_ref()
+                .and_then(|v| v["rule"].as_str())
+                .unwrap_or("");
             if let Some(r) = rules::find(rule)
                 && !seen.contains(&rule)
             {
@@ -569,10 +655,21 @@ impl LanguageServer for Backend {
         }))
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(result) = self.result_for(&params.text_document.uri).await else { return Ok(None) };
-        let Some(analysis) = &result.analysis else { return Ok(None) };
-        Ok(Some(DocumentSymbolResponse::Nested(outline(analysis, &result.rope, self.encoding()))))
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(result) = self.result_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(analysis) = &result.analysis else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentSymbolResponse::Nested(outline(
+            analysis,
+            &result.rope,
+            self.encoding(),
+        ))))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -585,7 +682,10 @@ impl LanguageServer for Backend {
             let Some(data) = &d.data else { continue };
             let version = data["version"].as_i64().and_then(|v| i32::try_from(v).ok());
             for fix in data["fixes"].as_array().into_iter().flatten() {
-                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone()) else { continue };
+                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone())
+                else {
+                    continue;
+                };
                 let edit = WorkspaceEdit {
                     document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
                         text_document: OptionalVersionedTextDocumentIdentifier {
@@ -637,19 +737,28 @@ fn outline(analysis: &Analysis, rope: &Rope, enc: Encoding) -> Vec<DocumentSymbo
     let doc = &analysis.doc;
     let mut ids_by_section: HashMap<Option<usize>, Vec<DocumentSymbol>> = HashMap::new();
     for st in &doc.statements {
-        let Some(id) = st.defined_id(doc) else { continue };
-        let text: String = doc.prose_slice(st.span).split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some(id) = st.defined_id(doc) else {
+            continue;
+        };
+        let text: String = doc
+            .prose_slice(st.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let detail: String = text.chars().take(80).collect();
-        ids_by_section.entry(doc.section_at(st.span.start)).or_default().push(DocumentSymbol {
-            name: id.to_string(),
-            detail: Some(detail),
-            kind: SymbolKind::KEY,
-            tags: None,
-            deprecated: None,
-            range: convert::range(rope, st.span, enc),
-            selection_range: convert::range(rope, st.span, enc),
-            children: None,
-        });
+        ids_by_section
+            .entry(doc.section_at(st.span.start))
+            .or_default()
+            .push(DocumentSymbol {
+                name: id.to_string(),
+                detail: Some(detail),
+                kind: SymbolKind::KEY,
+                tags: None,
+                deprecated: None,
+                range: convert::range(rope, st.span, enc),
+                selection_range: convert::range(rope, st.span, enc),
+                children: None,
+            });
     }
     fn build(
         i: usize,
@@ -661,9 +770,16 @@ fn outline(analysis: &Analysis, rope: &Rope, enc: Encoding) -> Vec<DocumentSymbo
         let s = &doc.sections[i];
         let mut children: Vec<DocumentSymbol> = ids.remove(&Some(i)).unwrap_or_default();
         children.extend(s.children.iter().map(|&c| build(c, doc, rope, enc, ids)));
-        let full = specwright_core::Span::new(s.heading_span.start, s.body_span.end.max(s.heading_span.end));
+        let full = specwright_core::Span::new(
+            s.heading_span.start,
+            s.body_span.end.max(s.heading_span.end),
+        );
         DocumentSymbol {
-            name: if s.title.is_empty() { "(untitled)".into() } else { s.title.clone() },
+            name: if s.title.is_empty() {
+                "(untitled)".into()
+            } else {
+                s.title.clone()
+            },
             detail: None,
             kind: SymbolKind::NAMESPACE,
             tags: None,
@@ -674,7 +790,13 @@ fn outline(analysis: &Analysis, rope: &Rope, enc: Encoding) -> Vec<DocumentSymbo
         }
     }
     let mut top: Vec<DocumentSymbol> = ids_by_section.remove(&None).unwrap_or_default();
-    let roots: Vec<usize> = (0..doc.sections.len()).filter(|&i| doc.sections[i].parent.is_none()).collect();
-    top.extend(roots.into_iter().map(|i| build(i, doc, rope, enc, &mut ids_by_section)));
+    let roots: Vec<usize> = (0..doc.sections.len())
+        .filter(|&i| doc.sections[i].parent.is_none())
+        .collect();
+    top.extend(
+        roots
+            .into_iter()
+            .map(|i| build(i, doc, rope, enc, &mut ids_by_section)),
+    );
     top
 }

@@ -34,7 +34,9 @@ impl LoadedConfig {
     /// Parses `text` as the contents of `path`.
     pub fn from_text(path: PathBuf, text: String) -> LoadedConfig {
         let (file, diagnostics) = config::parse_toml(&text, &rules::ids());
-        let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         LoadedConfig {
             path: Some(path),
             root,
@@ -75,7 +77,8 @@ pub fn config_for(file: &Path) -> std::io::Result<LoadedConfig> {
     let dir = if file.is_dir() {
         file.to_path_buf()
     } else {
-        file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        file.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     match find_config(&dir) {
         Some(path) => LoadedConfig::read(&path),
@@ -133,17 +136,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let nested = dir.path().join("specs/001-x");
         std::fs::create_dir_all(&nested).unwrap();
-        std::fs::write(dir.path().join(FILE_NAME), "[rules]\nincomplete-marker = \"off\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "[rules]\nincomplete-marker = \"off\"\n",
+        )
+        .unwrap();
         std::fs::write(nested.join("spec.md"), "# x\n").unwrap();
         let loaded = config_for(&nested.join("spec.md")).unwrap();
-        assert_eq!(loaded.path.as_deref(), Some(dir.path().join(FILE_NAME).as_path()));
-        assert_eq!(loaded.relative(&nested.join("spec.md")).as_deref(), Some("specs/001-x/spec.md"));
+        assert_eq!(
+            loaded.path.as_deref(),
+            Some(dir.path().join(FILE_NAME).as_path())
+        );
+        assert_eq!(
+            loaded.relative(&nested.join("spec.md")).as_deref(),
+            Some("specs/001-x/spec.md")
+        );
         assert_eq!(walk_markdown(dir.path()), vec![nested.join("spec.md")]);
     }
 
     #[test]
     fn civil_dates() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(20_420).to_string(), "2025-11-28");
+        assert_eq!(
+            Date::from_days_since_epoch(20_420).to_string(),
+            "2025-11-28"
+        );
     }
 }

@@ -23,7 +23,10 @@ pub const FILE_NAME: &str = "specwright.toml";
 /// The contents of a `specwright.toml`, every key optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[schemars(title = "specwright.toml", description = "Configuration of Specwright, the language server and linter for specifications.")]
+#[schemars(
+    title = "specwright.toml",
+    description = "Configuration of Specwright, the language server and linter for specifications."
+)]
 pub struct ConfigFile {
     /// Globs (relative to this file) of the Markdown files a directory walk checks and the
     /// workspace index reads. Default: every Markdown file.
@@ -134,7 +137,9 @@ impl Config {
     }
 
     pub fn id_patterns(&self) -> &IdPatterns {
-        self.id_patterns.as_ref().unwrap_or_else(|| IdPatterns::builtin())
+        self.id_patterns
+            .as_ref()
+            .unwrap_or_else(|| IdPatterns::builtin())
     }
 
     /// The configured severity of a rule, else `default`.
@@ -149,7 +154,10 @@ impl Config {
 
     /// The `[kinds]` override for a path relative to the configuration's folder.
     pub fn kind_override(&self, path: &str) -> Option<&KindOverride> {
-        self.kinds.iter().find(|(g, _)| g.is_match(path)).map(|(_, o)| o)
+        self.kinds
+            .iter()
+            .find(|(g, _)| g.is_match(path))
+            .map(|(_, o)| o)
     }
 
     /// Whether a directory walk includes this path (relative to the configuration's folder).
@@ -159,7 +167,10 @@ impl Config {
     }
 
     pub fn docs_url(&self) -> Option<&str> {
-        self.file.docs_url.as_deref().filter(|s| !s.trim().is_empty())
+        self.file
+            .docs_url
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
     }
 }
 
@@ -191,7 +202,12 @@ pub fn template(families: &[Family]) -> String {
         let names: Vec<&str> = families.iter().map(|f| f.as_str()).collect();
         format!("# Detected conventions: {}.\n", names.join(", "))
     };
-    let mut includes = vec!["\"specs/**\"", "\".kiro/**\"", "\"openspec/**\"", "\"docs/**\""];
+    let mut includes = vec![
+        "\"specs/**\"",
+        "\".kiro/**\"",
+        "\"openspec/**\"",
+        "\"docs/**\"",
+    ];
     includes.dedup();
     format!(
         r#"# Specwright configuration: https://github.com/specwright — schema: docs/specwright.schema.json

@@ -7,8 +7,8 @@ use crate::kind::{DocKind, Family};
 use crate::span::Span;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// One node of a configuration source, TOML or JSON, with the operations reading needs.
 trait Node: Sized {
@@ -45,7 +45,8 @@ impl<'a> Node for TomlNode<'a> {
         self.0.get_ref().type_str()
     }
     fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
-        T::deserialize(toml::de::ValueDeserializer::from(self.0.clone())).map_err(|e| e.message().to_string())
+        T::deserialize(toml::de::ValueDeserializer::from(self.0.clone()))
+            .map_err(|e| e.message().to_string())
     }
 }
 
@@ -56,7 +57,13 @@ impl<'a> Node for JsonNode<'a> {
         None
     }
     fn entries(&self) -> Option<Vec<(String, Option<Span>, Self)>> {
-        Some(self.0.as_object()?.iter().map(|(k, v)| (k.clone(), None, JsonNode(v))).collect())
+        Some(
+            self.0
+                .as_object()?
+                .iter()
+                .map(|(k, v)| (k.clone(), None, JsonNode(v)))
+                .collect(),
+        )
     }
     fn items(&self) -> Option<Vec<Self>> {
         Some(self.0.as_array()?.iter().map(JsonNode).collect())
@@ -104,7 +111,10 @@ pub fn parse_toml(text: &str, known_rules: &[&str]) -> (ConfigFile, Vec<ConfigDi
 
 /// Reads editor settings (LSP `initializationOptions` / `workspace/configuration`), which use
 /// the same keys as `specwright.toml`.
-pub fn parse_json(value: &serde_json::Value, known_rules: &[&str]) -> (ConfigFile, Vec<ConfigDiagnostic>) {
+pub fn parse_json(
+    value: &serde_json::Value,
+    known_rules: &[&str],
+) -> (ConfigFile, Vec<ConfigDiagnostic>) {
     let mut reader = Reader {
         known_rules,
         diagnostics: Vec::new(),
@@ -124,7 +134,11 @@ struct Reader<'r> {
 
 impl Reader<'_> {
     fn report(&mut self, span: Option<Span>, severity: Severity, message: String) {
-        self.diagnostics.push(ConfigDiagnostic { span, message, severity });
+        self.diagnostics.push(ConfigDiagnostic {
+            span,
+            message,
+            severity,
+        });
     }
 
     fn expect_entries<N: Node>(&mut self, node: &N, what: &str) -> Vec<(String, Option<Span>, N)> {
@@ -156,7 +170,10 @@ impl Reader<'_> {
                     self.report(
                         key_span,
                         Severity::Warning,
-                        format!("unknown key `{other}`{hint}; known keys: {}", KEYS.join(", ")),
+                        format!(
+                            "unknown key `{other}`{hint}; known keys: {}",
+                            KEYS.join(", ")
+                        ),
                     );
                 }
             }
@@ -181,7 +198,10 @@ impl Reader<'_> {
             self.report(
                 node.span(),
                 Severity::Error,
-                format!("`{what}` must be an array of strings, found {}", node.type_name()),
+                format!(
+                    "`{what}` must be an array of strings, found {}",
+                    node.type_name()
+                ),
             );
             return None;
         };
@@ -201,7 +221,11 @@ impl Reader<'_> {
                 .filter_map(|(g, span)| match compile_glob(&g) {
                     Ok(_) => Some(g),
                     Err(e) => {
-                        self.report(span, Severity::Error, format!("invalid glob `{g}` in `{what}`: {e}"));
+                        self.report(
+                            span,
+                            Severity::Error,
+                            format!("invalid glob `{g}` in `{what}`: {e}"),
+                        );
                         None
                     }
                 })
@@ -242,17 +266,34 @@ impl Reader<'_> {
         let mut ids = IdsConfig::default();
         for (key, key_span, value) in self.expect_entries(node, "ids") {
             if key != "patterns" {
-                self.report(key_span, Severity::Warning, format!("unknown key `ids.{key}`; known: patterns"));
+                self.report(
+                    key_span,
+                    Severity::Warning,
+                    format!("unknown key `ids.{key}`; known: patterns"),
+                );
                 continue;
             }
-            let Some(patterns) = self.strings(&value, "ids.patterns") else { continue };
+            let Some(patterns) = self.strings(&value, "ids.patterns") else {
+                continue;
+            };
             let valid: Vec<String> = patterns
                 .into_iter()
                 .filter_map(|(p, span)| match regex::Regex::new(&p) {
                     Ok(_) => Some(p),
                     Err(e) => {
-                        let first = e.to_string().lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
-                        self.report(span, Severity::Error, format!("invalid id pattern `{p}`: {first}"));
+                        let first = e
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                            .trim()
+                            .trim_start_matches("error: ")
+                            .to_string();
+                        self.report(
+                            span,
+                            Severity::Error,
+                            format!("invalid id pattern `{p}`: {first}"),
+                        );
                         None
                     }
                 })
@@ -274,7 +315,11 @@ impl Reader<'_> {
         let mut kinds = BTreeMap::new();
         for (glob, key_span, value) in self.expect_entries(node, "kinds") {
             if let Err(e) = compile_glob(&glob) {
-                self.report(key_span, Severity::Error, format!("invalid glob `{glob}` in `kinds`: {e}"));
+                self.report(
+                    key_span,
+                    Severity::Error,
+                    format!("invalid glob `{glob}` in `kinds`: {e}"),
+                );
                 continue;
             }
             let mut o = KindOverride::default();
@@ -285,7 +330,10 @@ impl Reader<'_> {
                         Err(_) => self.report(
                             v.span(),
                             Severity::Error,
-                            format!("unknown kind; one of: {}", DocKind::ALL.map(|k| k.as_str()).join(", ")),
+                            format!(
+                                "unknown kind; one of: {}",
+                                DocKind::ALL.map(|k| k.as_str()).join(", ")
+                            ),
                         ),
                     },
                     "family" => match v.decode::<Family>() {
@@ -293,7 +341,10 @@ impl Reader<'_> {
                         Err(_) => self.report(
                             v.span(),
                             Severity::Error,
-                            format!("unknown family; one of: {}", Family::ALL.map(|f| f.as_str()).join(", ")),
+                            format!(
+                                "unknown family; one of: {}",
+                                Family::ALL.map(|f| f.as_str()).join(", ")
+                            ),
                         ),
                     },
                     other => self.report(

@@ -16,7 +16,8 @@ static META: RuleMeta = RuleMeta {
     doc: RuleDoc {
         what: "Flags the markers authors leave where a decision or a fact is still missing: `TBD`, `TBC`, \
 `TBA`, `TODO`, `FIXME`, `XXX` (in capitals), runs of question marks (`???`) and spec-kit's \
-`[NEEDS CLARIFICATION: …]`. Code blocks and inline code are not searched. For a \
+`[NEEDS CLARIFICATION: …]`. Code blocks, inline code and HTML comments are not searched, and text \
+that talks about markers (\"No [NEEDS CLARIFICATION] markers remain\") is not a marker. For a \
 `[NEEDS CLARIFICATION: …]` marker the clarification question is the marker's own text.",
         why: "An agent or an engineer who meets `TBD` has to guess, and guesses differently each time. A \
 specification is ready to implement only when every open point is decided or explicitly scoped out.",
@@ -32,6 +33,16 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A bare `[NEEDS CLARIFICATION]` followed by more words names something ("[NEEDS
+/// CLARIFICATION] Blocker"); as an open point it stands alone, at the end of its clause.
+fn labels_a_heading_or_cell(doc: &SpecDoc, span: Span) -> bool {
+    let rest = &doc.prose[span.end..];
+    let line_rest = rest.split('\n').next().unwrap_or("");
+    line_rest
+        .trim_start()
+        .starts_with(|c: char| c.is_alphanumeric())
+}
+
 impl Rule for IncompleteMarker {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -44,8 +55,23 @@ impl Rule for IncompleteMarker {
                 let m = caps.get(0)?;
                 let span = Span::new(m.start(), m.end());
                 let text = m.as_str();
+                // `FR-XXX`, `XXX-name`: a pattern's placeholder digits, not an open point.
+                let hyphenated = text == "XXX"
+                    && (doc.prose[..span.start].ends_with('-')
+                        || doc.prose[span.end..].starts_with('-'));
+                if hyphenated
+                    || super::is_mention(&doc.prose, span)
+                    || (text.starts_with('[')
+                        && caps.get(1).is_none()
+                        && labels_a_heading_or_cell(doc, span))
+                {
+                    return None;
+                }
                 let d = if text.starts_with('[') {
-                    let detail = caps.get(1).map(|d| d.as_str().trim()).filter(|d| !d.is_empty());
+                    let detail = caps
+                        .get(1)
+                        .map(|d| d.as_str().trim())
+                        .filter(|d| !d.is_empty());
                     Diagnostic::new(
                         META.id,
                         span,
@@ -59,8 +85,12 @@ impl Rule for IncompleteMarker {
                         |d| d.to_string(),
                     ))
                 } else if text.starts_with('?') {
-                    Diagnostic::new(META.id, span, format!("`{text}` marks an unknown the spec leaves open"))
-                        .with_question("What is the missing fact or decision here?")
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        format!("`{text}` marks an unknown the spec leaves open"),
+                    )
+                    .with_question("What is the missing fact or decision here?")
                 } else {
                     Diagnostic::new(META.id, span, format!("`{text}` marks unfinished content"))
                         .with_question(format!("What should replace `{text}`, and who decides it?"))

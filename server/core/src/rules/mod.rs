@@ -93,6 +93,25 @@ impl RuleMeta {
     }
 }
 
+/// Whether the words around `span` talk *about* markers or placeholders ("No
+/// [NEEDS CLARIFICATION] markers remain", "placeholders such as [DATE]") rather than use one.
+pub(crate) fn is_mention(prose: &str, span: crate::span::Span) -> bool {
+    let before = &prose[prose.floor_char_boundary(span.start.saturating_sub(48))..span.start];
+    let after = &prose[span.end..prose.ceil_char_boundary((span.end + 32).min(prose.len()))];
+    let talks_about = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "placeholder" | "placeholders" | "marker" | "markers" | "comment" | "comments"
+            )
+        })
+    };
+    // The word right after (`… markers remain`) or anywhere in the clause before
+    // (`placeholders such as …`, `detect markers like …`).
+    let next_word = after.split_whitespace().next().unwrap_or("");
+    talks_about(next_word) || talks_about(before.rsplit(['.', ';', '\n']).next().unwrap_or(""))
+}
+
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Findings in `doc`; severities are applied by the engine from the configuration.

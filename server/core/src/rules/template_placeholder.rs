@@ -1,5 +1,5 @@
 //! `template-placeholder`: template text left unfilled (`[FEATURE NAME]`, `[DATE]`,
-//! `$ARGUMENTS`, `[###-feature-name]`, `{{name}}`, `[e.g., …]`).
+//! `$ARGUMENTS`, `[###-feature-name]`, `[e.g., …]`).
 
 use super::{Context, Rule, RuleDoc, RuleMeta};
 use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
@@ -17,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     doc: RuleDoc {
         what: "Flags placeholders that spec templates (spec-kit, Kiro, OpenSpec, MADR, company templates) ask \
 the author to replace: bracketed capitals such as `[FEATURE NAME]` or `[DATE]`, numbered-folder \
-placeholders such as `[###-feature-name]`, `$ARGUMENTS`, `{{name}}`, and bracketed instructions that \
+placeholders such as `[###-feature-name]`, `$ARGUMENTS`, and bracketed instructions that \
 start like one (`[e.g., PostgreSQL]`, `[Describe …]`, `[Brief Title]`). Task labels (`[P]`, `[US1]`), \
 citations (`[RFC2119]`) and links are not placeholders. `[DATE]` gets a quick fix that inserts \
 today's date.",
@@ -31,12 +31,13 @@ template boilerplate rather than this feature's decisions.",
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        // [FEATURE NAME], [DATE], [PROJECT_NAME]: capitals only, no digits (not [US1], [RFC2119]).
-        r"\[[A-Z][A-Z _/&-]*[A-Z]\]",
+        // [FEATURE NAME], [PROJECT_NAME]: several capital words, no digits (not [US1], [RFC2119]).
+        r"\[[A-Z]+(?:[ _][A-Z]+)+\]",
+        // Single capital words in brackets are labels ([TEST], [EDGE], [NEW]) except these.
+        r"|\[(?:DATE|AUTHOR|OWNER|TITLE|NAME|VERSION|URL|LINK|EMAIL)\]",
         // [###-feature-name], [NNN-name]
         r"|\[(?:#{2,}|N{3,})[^\]\n]*\]",
         r"|\$ARGUMENTS\b",
-        r"|\{\{\s*[A-Za-z_][\w.\- ]*\}\}",
         // Bracketed instructions: [e.g., …], [Describe …], [Brief Title].
         r"|\[(?:e\.g\.|i\.e\.|(?:Describe|Brief|Explain|Insert|Provide|Specify|Summari[sz]e|List|Add|Enter|Fill in|Replace|Link to|Name of|Your|specific|if applicable)\b)[^\]\n]*\]",
     ))
@@ -44,7 +45,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Capital words in brackets that are real content, not placeholders.
-const NOT_PLACEHOLDERS: &[&str] = &["[TOC]", "[OK]", "[WIP]", "[RFC]", "[API]", "[CLI]", "[UI]", "[N/A]", "[NA]"];
+const NOT_PLACEHOLDERS: &[&str] = &["[N/A]", "[NOT APPLICABLE]"];
 
 impl Rule for TemplatePlaceholder {
     fn meta(&self) -> &'static RuleMeta {
@@ -55,12 +56,17 @@ impl Rule for TemplatePlaceholder {
         PLACEHOLDER
             .find_iter(&doc.prose)
             .filter(|m| !NOT_PLACEHOLDERS.contains(&m.as_str()))
-            .filter(|m| !is_task_label(m.as_str()))
+            .filter(|m| !m.as_str().starts_with("[NEEDS CLARIFICATION"))
+            .filter(|m| !super::is_mention(&doc.prose, Span::new(m.start(), m.end())))
             .map(|m| {
                 let text = m.as_str();
                 let span = Span::new(m.start(), m.end());
-                let mut d = Diagnostic::new(META.id, span, format!("unfilled template placeholder `{text}`"))
-                    .with_question(format!("What should replace `{text}` in this document?"));
+                let mut d = Diagnostic::new(
+                    META.id,
+                    span,
+                    format!("unfilled template placeholder `{text}`"),
+                )
+                .with_question(format!("What should replace `{text}` in this document?"));
                 if text == "[DATE]"
                     && let Some(today) = ctx.today
                 {
@@ -76,9 +82,4 @@ impl Rule for TemplatePlaceholder {
             })
             .collect()
     }
-}
-
-/// Two capitals in brackets (`[ID]`, `[UI]`, `[PR]`) are labels far more often than placeholders.
-fn is_task_label(text: &str) -> bool {
-    text.len() <= 4
 }

@@ -40,11 +40,13 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static UBIQUITOUS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[A-Z]+-?\d+(?:\.\d+)*\s*[:.\-–—]?\s*)?(the\s+[^,;]+?)\s+shall\b").expect("static regex")
+    Regex::new(r"(?i)^(?:[A-Z]+-?\d+(?:\.\d+)*\s*[:.\-–—]?\s*)?(the\s+[^,;]+?)\s+shall\b")
+        .expect("static regex")
 });
 static SHALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bshall(?:\s+not)?\b").expect("static regex"));
-static THEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:,\s*|\s)then\b").expect("static regex"));
+static THEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:,\s*|\s)then\b").expect("static regex"));
 static INNER_CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),\s*(while|when|if|where)\b").expect("static regex"));
 

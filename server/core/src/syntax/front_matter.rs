@@ -43,7 +43,9 @@ impl FrontMatter {
                     }
                 }
                 Some(Yaml::Null) | None => {}
-                Some(_) => self.error = Some("front matter is not a mapping of keys to values".into()),
+                Some(_) => {
+                    self.error = Some("front matter is not a mapping of keys to values".into())
+                }
             },
             Err(e) => self.error = Some(e.to_string()),
         }

@@ -7,16 +7,8 @@ use std::sync::LazyLock;
 
 /// The id patterns used when the configuration sets none.
 pub const BUILTIN_PATTERNS: &[&str] = &[
-    r"FR-\d+",
-    r"NFR-\d+",
-    r"SC-\d+",
-    r"REQ-\d+",
-    r"TR-\d+",
-    r"US-?\d+",
-    r"UC-\d+",
-    r"AC-\d+",
-    r"ADR-\d+",
-    r"T\d{3,}",
+    r"FR-\d+", r"NFR-\d+", r"SC-\d+", r"REQ-\d+", r"TR-\d+", r"US-?\d+", r"UC-\d+", r"AC-\d+",
+    r"ADR-\d+", r"T\d{3,}",
 ];
 
 /// Compiled id patterns: one regex, all patterns as alternatives between word boundaries.
@@ -45,7 +37,8 @@ impl IdPatterns {
             .map(|p| format!("(?:{p})"))
             .collect::<Vec<_>>()
             .join("|");
-        let regex = Regex::new(&format!(r"\b(?:{alternatives})\b")).map_err(|e| (0, e.to_string()))?;
+        let regex =
+            Regex::new(&format!(r"\b(?:{alternatives})\b")).map_err(|e| (0, e.to_string()))?;
         Ok(IdPatterns {
             regex,
             sources: patterns,
@@ -118,11 +111,13 @@ pub struct IdOccurrence {
 }
 
 static KIRO_REFS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\brequirements?\s*:\s*(\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*)").expect("static regex")
+    Regex::new(r"(?i)\brequirements?\s*:\s*(\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*)")
+        .expect("static regex")
 });
 static KIRO_REQUIREMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^requirement\s+(\d+(?:\.\d+)*)\b").expect("static regex"));
-static KIRO_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)*").expect("static regex"));
+static KIRO_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)*").expect("static regex"));
 
 pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
     let mut out = Vec::new();
@@ -169,7 +164,11 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
 fn opens_labelled_item(doc: &SpecDoc, block: usize) -> bool {
     match &doc.blocks[block].kind {
         BlockKind::ListItem { .. } | BlockKind::Heading { .. } => true,
-        BlockKind::TableCell { column: 0, header: false, .. } => true,
+        BlockKind::TableCell {
+            column: 0,
+            header: false,
+            ..
+        } => true,
         // A loose list item's text sits in a paragraph inside the item.
         BlockKind::Paragraph => doc.blocks[block].parent.is_some_and(|p| {
             matches!(doc.blocks[p].kind, BlockKind::ListItem { .. })
@@ -202,7 +201,9 @@ fn kiro_acceptance_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
             else {
                 continue;
             };
-            let in_section = block.section.is_some_and(|s| s == si || doc.section_path_indices(s).contains(&si));
+            let in_section = block
+                .section
+                .is_some_and(|s| s == si || doc.section_path_indices(s).contains(&si));
             if !in_section {
                 continue;
             }

@@ -1,7 +1,9 @@
 //! The pulldown-cmark walk: blocks, sections, prose units, links, comments and the blanked
 //! prose copy. Everything else in [`super`] is computed from what this produces.
 
-use super::{Block, BlockKind, Checkbox, FrontMatter, Link, ProseUnit, Section, SpecDoc, line_starts};
+use super::{
+    Block, BlockKind, Checkbox, FrontMatter, Link, ProseUnit, Section, SpecDoc, line_starts,
+};
 use crate::span::Span;
 use pulldown_cmark::{CodeBlockKind, Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
@@ -158,7 +160,8 @@ impl<'a> Walker<'a> {
                 if html.trim_start().starts_with("<!--") {
                     self.comment(span);
                 }
-                if self.verbatim == 0 && matches!(self.stack.last().map(|&i| &self.blocks[i].kind), Some(k) if *k != BlockKind::HtmlBlock)
+                if self.verbatim == 0
+                    && matches!(self.stack.last().map(|&i| &self.blocks[i].kind), Some(k) if *k != BlockKind::HtmlBlock)
                 {
                     self.inline(span);
                 }
@@ -192,7 +195,9 @@ impl<'a> Walker<'a> {
             return;
         }
         let rest = &self.text.as_bytes()[span.start..];
-        if !rest.starts_with(b"[-]") || !matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        if !rest.starts_with(b"[-]")
+            || !matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+        {
             return;
         }
         if let BlockKind::ListItem { checkbox, .. } = &mut self.blocks[top].kind {
@@ -349,7 +354,9 @@ impl<'a> Walker<'a> {
             | TagEnd::Subscript
             | TagEnd::Link
             | TagEnd::Image => self.inline(span),
-            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => {}
+            TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
         }
     }
 
@@ -430,5 +437,8 @@ fn heading_title_span(doc: &SpecDoc, heading: Span) -> Span {
     let prose = doc.prose_slice(heading);
     let lead = prose.len() - prose.trim_start().len();
     let trail = prose.len() - prose.trim_end().len();
-    Span::new(heading.start + lead, (heading.end - trail).max(heading.start + lead))
+    Span::new(
+        heading.start + lead,
+        (heading.end - trail).max(heading.start + lead),
+    )
 }

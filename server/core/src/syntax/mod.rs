@@ -169,7 +169,9 @@ impl SpecDoc {
         self.sections
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.heading_span.start <= offset && offset < s.body_span.end.max(s.heading_span.end))
+            .filter(|(_, s)| {
+                s.heading_span.start <= offset && offset < s.body_span.end.max(s.heading_span.end)
+            })
             .max_by_key(|(_, s)| s.level)
             .map(|(i, _)| i)
     }
@@ -188,7 +190,9 @@ impl SpecDoc {
 
     /// 0-based line of a byte offset (lines end at `\n`).
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     pub fn line_count(&self) -> usize {
@@ -196,8 +200,16 @@ impl SpecDoc {
     }
 
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         Span::new(start, end)
     }
 

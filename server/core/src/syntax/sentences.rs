@@ -11,9 +11,9 @@ use crate::span::Span;
 /// Abbreviations after which a full stop never ends a sentence (compared lowercase, without
 /// the final dot).
 const NEVER_ENDS: &[&str] = &[
-    "e.g", "i.e", "cf", "vs", "viz", "approx", "incl", "resp", "al", "dr", "mr", "mrs", "ms",
-    "st", "fig", "sec", "eq", "ref", "vol", "pp", "p", "min", "max", "avg", "est", "ca",
-    "esp", "w.r.t", "a.k.a", "u.s", "e.t.a", "ch", "seq",
+    "e.g", "i.e", "cf", "vs", "viz", "approx", "incl", "resp", "al", "dr", "mr", "mrs", "ms", "st",
+    "fig", "sec", "eq", "ref", "vol", "pp", "p", "min", "max", "avg", "est", "ca", "esp", "w.r.t",
+    "a.k.a", "u.s", "e.t.a", "ch", "seq",
 ];
 
 pub(super) fn segment(doc: &mut SpecDoc) {
@@ -40,7 +40,9 @@ pub fn split(text: &str) -> Vec<Span> {
         let b = bytes[i];
         if matches!(b, b'.' | b'!' | b'?') {
             let mut end = i + 1;
-            while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+            while end < bytes.len()
+                && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+            {
                 end += 1;
             }
             if is_boundary(text, i, end) {
@@ -121,7 +123,12 @@ mod tests {
     fn splits_plain_sentences() {
         assert_eq!(
             sentences("The system MUST log. Users SHOULD see it! Why? Done."),
-            ["The system MUST log.", "Users SHOULD see it!", "Why?", "Done."]
+            [
+                "The system MUST log.",
+                "Users SHOULD see it!",
+                "Why?",
+                "Done."
+            ]
         );
     }
 
@@ -144,7 +151,11 @@ mod tests {
     fn etc_before_a_capital_ends_a_sentence_but_eg_does_not() {
         assert_eq!(
             sentences("Logs, metrics, etc. The rest. Stores, e.g. Postgres, work."),
-            ["Logs, metrics, etc.", "The rest.", "Stores, e.g. Postgres, work."]
+            [
+                "Logs, metrics, etc.",
+                "The rest.",
+                "Stores, e.g. Postgres, work."
+            ]
         );
     }
 

@@ -57,16 +57,22 @@ pub(super) fn find(doc: &SpecDoc) -> Vec<Statement> {
         let block = &doc.blocks[unit.block];
         let whole_unit = match block.kind {
             BlockKind::ListItem { .. } => true,
-            BlockKind::Paragraph => {
-                block.parent.is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { .. }))
+            BlockKind::Paragraph => block
+                .parent
+                .is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { .. })),
+            BlockKind::Heading { .. } | BlockKind::CodeBlock { .. } | BlockKind::HtmlBlock => {
+                continue;
             }
-            BlockKind::Heading { .. } | BlockKind::CodeBlock { .. } | BlockKind::HtmlBlock => continue,
             _ => false,
         };
         let spans: Vec<Span> = if whole_unit {
             vec![trim(doc, unit.span)]
         } else {
-            doc.sentences.iter().filter(|s| s.unit == ui).map(|s| s.span).collect()
+            doc.sentences
+                .iter()
+                .filter(|s| s.unit == ui)
+                .map(|s| s.span)
+                .collect()
         };
         for span in spans {
             if let Some(statement) = statement(doc, span, unit.block) {
@@ -87,7 +93,12 @@ fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
     let prose = doc.prose_slice(span);
     let keywords: Vec<Keyword> = KEYWORD
         .find_iter(prose)
-        .filter_map(|m| keyword(m.as_str(), Span::new(span.start + m.start(), span.start + m.end())))
+        .filter_map(|m| {
+            keyword(
+                m.as_str(),
+                Span::new(span.start + m.start(), span.start + m.end()),
+            )
+        })
         .collect();
     let ids: Vec<usize> = doc
         .ids
@@ -97,7 +108,9 @@ fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
         .map(|(i, _)| i)
         .collect();
     let defines = ids.iter().any(|&i| doc.ids[i].role == IdRole::Definition);
-    let normative = keywords.iter().any(|k| k.strength == KeywordStrength::Normative);
+    let normative = keywords
+        .iter()
+        .any(|k| k.strength == KeywordStrength::Normative);
     let ears = ears::parse(prose, span.start);
     (defines || normative || ears.is_some()).then_some(Statement {
         span,
@@ -109,7 +122,11 @@ fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
 }
 
 fn keyword(raw: &str, span: Span) -> Option<Keyword> {
-    let word = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    let word = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
     let uppercase = raw.chars().all(|c| !c.is_lowercase());
     let head = word.split(' ').find(|w| *w != "NOT").unwrap_or("");
     let strength = match (head, uppercase) {
@@ -121,7 +138,8 @@ fn keyword(raw: &str, span: Span) -> Option<Keyword> {
         _ => return None,
     };
     // A capitalised first word (`May`, `Should`) is sentence case, not emphasis.
-    let uppercase = uppercase && raw.len() > 1 && raw.chars().nth(1).is_some_and(char::is_uppercase);
+    let uppercase =
+        uppercase && raw.len() > 1 && raw.chars().nth(1).is_some_and(char::is_uppercase);
     Some(Keyword {
         span,
         word,

@@ -1,0 +1,248 @@
+//! `specwright check`: collect files, analyse them in parallel, gather findings.
+
+use rayon::prelude::*;
+use specwright_core::config::FILE_NAME;
+use specwright_core::index::WorkspaceIndex;
+use specwright_core::{AnalysisInput, Diagnostic, Fix, Severity, Span, analyze};
+use specwright_workspace::{LoadedConfig, config_for, is_markdown, today, walk_markdown};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// One finding, located for display.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// As given or found, `/`-separated.
+    pub path: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub question: Option<String>,
+    pub span: Span,
+    /// 1-based line and column (in characters) of the start and end.
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub fixes: Vec<Fix>,
+}
+
+/// A checked file's text, kept for excerpts.
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub sources: Vec<Source>,
+    pub files_checked: usize,
+    /// I/O and usage problems: the exit code becomes 2.
+    pub errors: Vec<String>,
+}
+
+fn display(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// 1-based (line, column in chars) of each offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+fn finding(
+    path: &str,
+    text: &str,
+    rule: &str,
+    severity: Severity,
+    message: String,
+    span: Span,
+) -> Finding {
+    Finding {
+        path: path.to_string(),
+        rule: rule.to_string(),
+        severity,
+        message,
+        question: None,
+        span,
+        start: line_col(text, span.start),
+        end: line_col(text, span.end),
+        fixes: Vec::new(),
+    }
+}
+
+#[derive(Default)]
+struct Configs {
+    by_dir: Mutex<HashMap<PathBuf, Arc<LoadedConfig>>>,
+}
+
+impl Configs {
+    fn get(&self, file: &Path) -> std::io::Result<Arc<LoadedConfig>> {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(hit) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
+            return Ok(hit);
+        }
+        let loaded = Arc::new(config_for(file)?);
+        if let Ok(mut m) = self.by_dir.lock() {
+            m.insert(dir, loaded.clone());
+        }
+        Ok(loaded)
+    }
+}
+
+pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
+    let mut errors = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut config_files: Vec<PathBuf> = Vec::new();
+    let configs = Configs::default();
+    for p in paths {
+        if p.is_dir() {
+            for f in walk_markdown(p) {
+                let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
+                let loaded = configs.get(&abs)?;
+                let included = loaded.path.is_none()
+                    || loaded
+                        .relative(&abs)
+                        .is_none_or(|rel| loaded.resolve(&Default::default()).includes(&rel));
+                if included {
+                    files.push(f);
+                }
+            }
+        } else if p.is_file() {
+            if p.file_name().is_some_and(|n| n == FILE_NAME) {
+                config_files.push(p.clone());
+            } else if is_markdown(p) {
+                files.push(p.clone());
+            } else {
+                errors.push(format!(
+                    "{}: not a Markdown file or {FILE_NAME}",
+                    p.display()
+                ));
+            }
+        } else {
+            errors.push(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    files.dedup();
+
+    let results: Vec<Result<(Source, Vec<Finding>, Option<PathBuf>), String>> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            // A file that is not UTF-8 is still checked, with replacement characters, and said so.
+            let text = String::from_utf8(bytes).unwrap_or_else(|e| {
+                eprintln!(
+                    "specwright: warning: {} is not valid UTF-8; invalid bytes are shown as U+FFFD",
+                    file.display()
+                );
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            });
+            let abs = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+            let loaded = configs
+                .get(&abs)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let config = loaded.resolve(&Default::default());
+            let rel = loaded.relative(&abs);
+            let index = WorkspaceIndex::default();
+            let analysis = analyze(AnalysisInput {
+                text: &text,
+                path: rel.as_deref(),
+                config: &config,
+                index: &index,
+                today: Some(today()),
+            });
+            let path = display(file);
+            let findings = analysis
+                .diagnostics
+                .into_iter()
+                .map(|d: Diagnostic| {
+                    let mut f = finding(&path, &text, d.rule, d.severity, d.message, d.span);
+                    f.question = d.question;
+                    f.fixes = d.fixes;
+                    f
+                })
+                .collect();
+            for failure in analysis.failures {
+                eprintln!(
+                    "specwright: rule `{}` failed on {path} and was skipped: {}",
+                    failure.rule, failure.message
+                );
+            }
+            Ok((Source { path, text }, findings, loaded.path.clone()))
+        })
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut sources = Vec::new();
+    let mut files_checked = 0;
+    for r in results {
+        match r {
+            Ok((source, mut f, config_path)) => {
+                files_checked += 1;
+                findings.append(&mut f);
+                sources.push(source);
+                if let Some(c) = config_path
+                    && !config_files.contains(&c)
+                {
+                    config_files.push(c);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    // Problems in the configuration files in play are findings too: a typo in a rule name
+    // must not silently change what is checked.
+    config_files.sort();
+    config_files.dedup();
+    for c in config_files {
+        match LoadedConfig::read(&c) {
+            Ok(loaded) => {
+                let path = display(&pathdiff(&c));
+                for d in &loaded.diagnostics {
+                    let span = d.span.unwrap_or_default();
+                    findings.push(finding(
+                        &path,
+                        &loaded.text,
+                        "config",
+                        d.severity,
+                        d.message.clone(),
+                        span,
+                    ));
+                }
+                if !loaded.diagnostics.is_empty() {
+                    sources.push(Source {
+                        path,
+                        text: loaded.text,
+                    });
+                }
+                files_checked += 1;
+            }
+            Err(e) => errors.push(format!("{}: {e}", c.display())),
+        }
+    }
+    findings
+        .sort_by(|a, b| (&a.path, a.span.start, &a.rule).cmp(&(&b.path, b.span.start, &b.rule)));
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Report {
+        findings,
+        sources,
+        files_checked,
+        errors,
+    })
+}
+
+/// A config path found by walking up is absolute; show it relative to the current folder.
+fn pathdiff(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    match path.strip_prefix(&cwd) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
+}
