@@ -76,6 +76,9 @@ fn finding(
     }
 }
 
+/// One checked file: its source, its findings, and the configuration file that governed it.
+type Checked = (Source, Vec<Finding>, Option<PathBuf>);
+
 #[derive(Default)]
 struct Configs {
     by_dir: Mutex<HashMap<PathBuf, Arc<LoadedConfig>>>,
@@ -130,7 +133,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
     }
     files.dedup();
 
-    let results: Vec<Result<(Source, Vec<Finding>, Option<PathBuf>), String>> = files
+    let results: Vec<Result<Checked, String>> = files
         .par_iter()
         .map(|file| {
             let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;

@@ -119,12 +119,35 @@ pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Today's date in UTC, from the system clock.
+/// Today's date in UTC, from the system clock, or from `SPECWRIGHT_TODAY` (`YYYY-MM-DD`) when
+/// set, so that output containing dates (the `[DATE]` fix) is reproducible.
 pub fn today() -> Date {
+    if let Some(date) = std::env::var("SPECWRIGHT_TODAY")
+        .ok()
+        .and_then(|s| parse_date(&s))
+    {
+        return date;
+    }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     Date::from_days_since_epoch((secs / 86_400) as i64)
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    let mut parts = s.trim().split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts
+        .next()?
+        .parse()
+        .ok()
+        .filter(|m| (1..=12).contains(m))?;
+    let day = parts
+        .next()?
+        .parse()
+        .ok()
+        .filter(|d| (1..=31).contains(d))?;
+    parts.next().is_none().then_some(Date { year, month, day })
 }
 
 #[cfg(test)]

@@ -1,0 +1,254 @@
+//! The `specwright` command line, run as a user runs it: output snapshots per format, exit
+//! codes, SARIF validity, and the shared corpus.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn specwright(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(args)
+        .current_dir(root())
+        .env("SPECWRIGHT_TODAY", "2026-01-15")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run specwright")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn check_examples_human() {
+    let o = specwright(&["check", "examples", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1), "findings at warning level exit 1");
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn check_examples_json() {
+    let o = specwright(&["check", "examples", "--format", "json"]);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn check_examples_github() {
+    let o = specwright(&["check", "examples", "--format", "github"]);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn check_examples_sarif() {
+    let o = specwright(&["check", "examples", "--format", "sarif"]);
+    let out = stdout(&o);
+    insta::assert_snapshot!(out);
+    validate_sarif(&out);
+}
+
+fn sarif_schema() -> Option<Value> {
+    let path = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(serde_json::from_str(&text).unwrap()),
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: SARIF schema validation needs ../shared/schemas/ (not in this checkout)"
+            );
+            None
+        }
+    }
+}
+
+fn validate_sarif(out: &str) {
+    let Some(schema) = sarif_schema() else { return };
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let instance: Value = serde_json::from_str(out).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF is invalid:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_fires_on_the_examples() {
+    let o = specwright(&["check", "examples", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let fired: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let rules: Value =
+        serde_json::from_str(&stdout(&specwright(&["rules", "--format", "json"]))).unwrap();
+    for rule in rules.as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        assert!(
+            fired.contains(&id),
+            "no example shows rule `{id}`; add one to examples/"
+        );
+    }
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(
+        specwright(&["check", "examples", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        specwright(&[
+            "check",
+            "examples/adr/docs/adr/0001-record-architecture-decisions.md"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let missing = specwright(&["check", "no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or directory"));
+    assert_eq!(
+        specwright(&["check", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        specwright(&["explain", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_validates_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("specwright.toml");
+    std::fs::write(
+        &path,
+        "[rules]\nincomplete-marker = \"loud\"\nunknown-rule = \"off\"\n",
+    )
+    .unwrap();
+    let o = specwright(&["check", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let lines: Vec<(u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["start"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, vec![(2, "error"), (3, "warning")]);
+}
+
+#[test]
+fn a_config_in_play_is_checked_too_and_its_valid_part_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("specwright.toml"),
+        "[rules]\nincomplete-marker = \"off\"\nbogus = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "Keep drafts for TBD days, created [DATE].\n",
+    )
+    .unwrap();
+    let o = specwright(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["template-placeholder", "config"]);
+}
+
+#[test]
+fn init_writes_a_valid_config_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".kiro/specs/x")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(specwright(&["init", d]).status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("specwright.toml")).unwrap();
+    assert!(text.contains("Detected conventions: kiro."), "{text}");
+    assert_eq!(
+        specwright(&["init", d]).status.code(),
+        Some(2),
+        "never overwrites without --force"
+    );
+    let check = specwright(&[
+        "check",
+        dir.path().join("specwright.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}
+
+#[test]
+fn explain_prints_the_registry_doc() {
+    let o = specwright(&["explain", "incomplete-marker"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(root().join("docs/rules/incomplete-marker.md")).unwrap();
+    assert_eq!(stdout(&o), page);
+}
+
+#[test]
+fn the_shared_corpus_checks_cleanly_and_yields_valid_sarif() {
+    let corpus = root().join("../shared/fixtures/corpus");
+    if !corpus.is_dir() {
+        eprintln!(
+            "SKIPPED: the shared corpus test needs ../shared/fixtures/corpus (not in this checkout)"
+        );
+        return;
+    }
+    let started = Instant::now();
+    let o = specwright(&["check", corpus.to_str().unwrap(), "--format", "sarif"]);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "exit {:?}: {stderr}",
+        o.status.code()
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("failed"),
+        "{stderr}"
+    );
+    let out = stdout(&o);
+    validate_sarif(&out);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap().len();
+    eprintln!("corpus: {results} results in {elapsed:?} (debug build)");
+    // Precision: the corpus is mostly finished prose; a flood of findings means a rule misfires.
+    assert!(results < 200, "{results} findings on the shared corpus");
+}
+
+#[test]
+fn sarif_validation_rejects_an_invalid_log() {
+    let Some(schema) = sarif_schema() else { return };
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let bad: Value = serde_json::from_str(r#"{"version":"2.1.0","runs":[{"tool":{"driver":{}},"results":[{"message":{"text":"x"},"level":"loud"}]}]}"#).unwrap();
+    assert!(
+        !validator.is_valid(&bad),
+        "the validator must catch a bad level and a driver without a name"
+    );
+}

@@ -1,0 +1,507 @@
+//! Language-server tests: start the real `specwright lsp` binary and speak JSON-RPC over stdio.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Notifications received while waiting for something else.
+    backlog: Vec<Value>,
+    next_id: i64,
+}
+
+impl Server {
+    fn start(capabilities: Value, init_options: Value) -> (Server, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start specwright lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        length = v.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("server sent invalid JSON");
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            stdin,
+            incoming: rx,
+            backlog: Vec::new(),
+            next_id: 1,
+        };
+        let result = server.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": init_options }),
+        );
+        server.notify("initialized", json!({}));
+        (server, result)
+    }
+
+    fn send(&mut self, value: Value) {
+        let body = value.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Receives one message, answering the server's own requests on the way.
+    fn receive(&mut self, deadline: Instant) -> Option<Value> {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = match self.incoming.recv_timeout(left) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => return None,
+                Err(RecvTimeoutError::Disconnected) => panic!("server exited"),
+            };
+            if msg.get("method").is_some() && msg.get("id").is_some() {
+                // registerCapability, workspace/diagnostic/refresh, workspace/configuration …
+                let result = if msg["method"] == "workspace/configuration" {
+                    json!([null])
+                } else {
+                    Value::Null
+                };
+                self.send(json!({ "jsonrpc": "2.0", "id": msg["id"].clone(), "result": result }));
+                self.backlog.push(msg);
+                continue;
+            }
+            return Some(msg);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self
+                .receive(deadline)
+                .unwrap_or_else(|| panic!("no answer to {method}"));
+            if msg.get("id") == Some(&json!(id)) {
+                if let Some(err) = msg.get("error") {
+                    return json!({ "error": err });
+                }
+                return msg["result"].clone();
+            }
+            self.backlog.push(msg);
+        }
+    }
+
+    /// The next `publishDiagnostics` for `uri` (optionally of a given version).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && version.is_none_or(|v| m["params"]["version"] == v)
+        };
+        if let Some(i) = self.backlog.iter().position(matches) {
+            let m = self.backlog.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self
+                .receive(deadline)
+                .unwrap_or_else(|| panic!("no diagnostics for {uri} version {version:?}"));
+            if matches(&msg) {
+                return msg["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.backlog.push(msg);
+        }
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }),
+        );
+    }
+
+    fn stop(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.is_null());
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+fn push_caps(encodings: &[&str]) -> Value {
+    json!({ "general": { "positionEncodings": encodings } })
+}
+
+fn summary(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let r = &d["range"];
+            format!(
+                "{}:{}-{}:{} {} {}",
+                r["start"]["line"],
+                r["start"]["character"],
+                r["end"]["line"],
+                r["end"]["character"],
+                d["code"],
+                d["message"]
+            )
+        })
+        .collect()
+}
+
+const NON_ASCII: &str = "# Título 🚀 offline\r\n\r\n- **FR-001**: 系统 MUST keep 😀 drafts for TBD days.\r\n- **FR-002**: Created [DATE]\r\n";
+
+#[test]
+fn utf16_ranges_are_exact_for_emoji_cjk_and_crlf() {
+    let (mut s, init) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_null(),
+        "push client gets no pull provider"
+    );
+    let uri = "file:///tmp/specwright-test/utf16.md";
+    s.open(uri, "markdown", NON_ASCII);
+    let diags = s.diagnostics(uri, Some(1));
+    let line2 = NON_ASCII.split("\r\n").nth(2).unwrap();
+    let tbd = utf16_len(&line2[..line2.find("TBD").unwrap()]);
+    let line3 = NON_ASCII.split("\r\n").nth(3).unwrap();
+    let date = utf16_len(&line3[..line3.find("[DATE]").unwrap()]);
+    assert_eq!(
+        summary(&diags),
+        vec![
+            format!(
+                "2:{tbd}-2:{} \"incomplete-marker\" \"`TBD` marks unfinished content\"",
+                tbd + 3
+            ),
+            format!(
+                "3:{date}-3:{} \"template-placeholder\" \"unfilled template placeholder `[DATE]`\"",
+                date + 6
+            ),
+        ]
+    );
+    let d = &diags[0];
+    assert_eq!(d["source"], "specwright");
+    assert_eq!(d["data"]["rule"], "incomplete-marker");
+    assert!(
+        d["codeDescription"].is_null(),
+        "no docs URL configured, no link"
+    );
+    s.stop();
+}
+
+#[test]
+fn utf8_is_chosen_when_offered_and_columns_are_bytes() {
+    let (mut s, init) = Server::start(
+        push_caps(&["utf-8", "utf-16"]),
+        json!({ "docs-url": "https://docs.example/rules/" }),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "file:///tmp/specwright-test/utf8.md";
+    s.open(uri, "markdown", NON_ASCII);
+    let diags = s.diagnostics(uri, Some(1));
+    let line2 = NON_ASCII.split("\r\n").nth(2).unwrap();
+    let tbd = line2.find("TBD").unwrap();
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({ "line": 2, "character": tbd })
+    );
+    assert_eq!(
+        diags[0]["codeDescription"]["href"],
+        "https://docs.example/rules/incomplete-marker.md"
+    );
+    s.stop();
+}
+
+/// Applies an LSP change (UTF-16 positions) to a string, as the client would.
+fn apply(text: &str, change: &Value) -> String {
+    let offset = |line: u64, ch: u64| {
+        let mut off = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i as u64 == line {
+                let mut units = 0;
+                for (b, c) in l.char_indices() {
+                    if units >= ch as usize {
+                        return off + b;
+                    }
+                    units += c.len_utf16();
+                }
+                return off + l.len();
+            }
+            off += l.len();
+        }
+        text.len()
+    };
+    let r = &change["range"];
+    let start = offset(
+        r["start"]["line"].as_u64().unwrap(),
+        r["start"]["character"].as_u64().unwrap(),
+    );
+    let end = offset(
+        r["end"]["line"].as_u64().unwrap(),
+        r["end"]["character"].as_u64().unwrap(),
+    );
+    format!(
+        "{}{}{}",
+        &text[..start],
+        change["text"].as_str().unwrap(),
+        &text[end..]
+    )
+}
+
+#[test]
+fn incremental_edits_give_the_diagnostics_of_a_fresh_open() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let uri = "file:///tmp/specwright-test/edited.md";
+    let mut text = NON_ASCII.to_string();
+    s.open(uri, "markdown", &text);
+    s.diagnostics(uri, Some(1));
+    let changes = [
+        // insert after the emoji
+        json!({ "range": { "start": { "line": 2, "character": 28 }, "end": { "line": 2, "character": 28 } }, "text": " TODO" }),
+        // delete "Título "
+        json!({ "range": { "start": { "line": 0, "character": 2 }, "end": { "line": 0, "character": 9 } }, "text": "" }),
+        // replace across lines, with CRLF in the new text
+        json!({ "range": { "start": { "line": 2, "character": 5 }, "end": { "line": 3, "character": 4 } }, "text": "FR-009**: ✓ FIXME\r\n- **FR-010" }),
+        // append a line at the very end
+        json!({ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } }, "text": "- [NEEDS CLARIFICATION: who owns 🚀?]\r\n" }),
+    ];
+    for (i, change) in changes.iter().enumerate() {
+        text = apply(&text, change);
+        s.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": i + 2 }, "contentChanges": [change] }),
+        );
+    }
+    let edited = s.diagnostics(uri, Some(changes.len() as i64 + 1));
+    let fresh_uri = "file:///tmp/specwright-test/fresh.md";
+    s.open(fresh_uri, "markdown", &text);
+    let fresh = s.diagnostics(fresh_uri, Some(1));
+    assert_eq!(summary(&edited), summary(&fresh));
+    assert!(
+        summary(&fresh).iter().any(|d| d.contains("FIXME")),
+        "{fresh:?}"
+    );
+    assert!(
+        summary(&fresh).iter().any(|d| d.contains("who owns")),
+        "{fresh:?}"
+    );
+    s.stop();
+}
+
+#[test]
+fn pull_clients_pull_and_are_never_pushed_to() {
+    let caps = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true } }
+    });
+    let (mut s, init) = Server::start(caps, Value::Null);
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["identifier"],
+        "specwright"
+    );
+    let uri = "file:///tmp/specwright-test/pull.md";
+    s.open(uri, "markdown", NON_ASCII);
+    let report = s.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(report["kind"], "full");
+    assert_eq!(report["items"].as_array().unwrap().len(), 2);
+    let again = s.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": report["resultId"] }),
+    );
+    assert_eq!(again["kind"], "unchanged");
+    // A round trip later, nothing was pushed.
+    s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert!(
+        !s.backlog
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics")
+    );
+    s.stop();
+}
+
+#[test]
+fn hover_code_action_symbols_and_commands() {
+    let (mut s, init) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let commands = init["capabilities"]["executeCommandProvider"]["commands"].clone();
+    assert_eq!(commands, json!(["specwright.explain", "specwright.rules"]));
+    let uri = "file:///tmp/specwright-test/actions.md";
+    s.open(uri, "markdown", NON_ASCII);
+    let diags = s.diagnostics(uri, Some(1));
+
+    let hover = s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": diags[0]["range"]["start"] }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("**incomplete-marker**")
+            && text.contains("**Question:**")
+            && text.contains("## Why is this bad?"),
+        "{text}"
+    );
+
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diags[1]["range"], "context": { "diagnostics": [diags[1]] } }),
+    );
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    let edit = &action["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 1);
+    let new_text = edit["edits"][0]["newText"].as_str().unwrap();
+    assert!(
+        new_text.len() == 10 && new_text.as_bytes()[4] == b'-',
+        "a date: {new_text}"
+    );
+    assert_eq!(edit["edits"][0]["range"], diags[1]["range"]);
+
+    let symbols = s.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "Título 🚀 offline");
+    let children: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["FR-001", "FR-002"]);
+
+    let explained = s.request("workspace/executeCommand", json!({ "command": "specwright.explain", "arguments": [{ "rule": "template-placeholder" }] }));
+    assert!(
+        explained
+            .as_str()
+            .unwrap()
+            .starts_with("# template-placeholder")
+    );
+    let bad = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.explain", "arguments": [{ "rule": "nope" }] }),
+    );
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown rule")
+    );
+    s.stop();
+}
+
+#[test]
+fn a_broken_config_is_a_diagnostic_on_the_config_and_edits_to_it_apply_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("specwright.toml");
+    let broken = "[rules]\nincomplete-marker = \"loud\"\n[ids\n";
+    std::fs::write(&config_path, broken).unwrap();
+    let doc_path = dir.path().join("spec.md");
+    std::fs::write(&doc_path, "- **FR-001**: Keep drafts for TBD days.\n").unwrap();
+    let config_uri = format!("file://{}", config_path.display());
+    let doc_uri = format!("file://{}", doc_path.display());
+
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    s.open(
+        &doc_uri,
+        "markdown",
+        "- **FR-001**: Keep drafts for TBD days.\n",
+    );
+    let diags = s.diagnostics(&doc_uri, Some(1));
+    assert_eq!(
+        summary(&diags).len(),
+        1,
+        "the valid rest of the config applies: {diags:?}"
+    );
+
+    s.open(&config_uri, "toml", broken);
+    let config_diags = s.diagnostics(&config_uri, Some(1));
+    let messages: Vec<String> = config_diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("invalid TOML")),
+        "{messages:?}"
+    );
+    assert!(
+        config_diags.iter().any(|d| d["range"]["start"]["line"] == 1
+            && d["message"].as_str().unwrap().contains("\"loud\"")),
+        "{messages:?}"
+    );
+
+    // Turning the rule off in the (unsaved) buffer re-checks the open spec.
+    let fixed = "[rules]\nincomplete-marker = \"off\"\n";
+    s.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": config_uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    assert!(s.diagnostics(&config_uri, Some(2)).is_empty());
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let d = s.diagnostics(&doc_uri, Some(1));
+        if d.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "spec was not re-checked after the config edit"
+        );
+    }
+    s.stop();
+}
+
+#[test]
+fn garbage_on_the_wire_does_not_kill_the_server() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    s.send(json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": { "nonsense": true } }));
+    s.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///never-opened.md", "version": 3 }, "contentChanges": [{ "text": "x" }] }));
+    let uri = "file:///tmp/specwright-test/after-garbage.md";
+    s.open(uri, "markdown", "TBD\n");
+    assert_eq!(s.diagnostics(uri, Some(1)).len(), 1);
+    s.stop();
+}
