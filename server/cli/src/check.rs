@@ -2,9 +2,8 @@
 
 use rayon::prelude::*;
 use specwright_core::config::FILE_NAME;
-use specwright_core::index::WorkspaceIndex;
-use specwright_core::{AnalysisInput, Diagnostic, Fix, Severity, Span, analyze};
-use specwright_workspace::{LoadedConfig, config_for, is_markdown, today, walk_markdown};
+use specwright_core::{Diagnostic, Fix, Severity, Span};
+use specwright_workspace::{LoadedConfig, config_for, is_markdown, walk_markdown};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -108,11 +107,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
             for f in walk_markdown(p) {
                 let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
                 let loaded = configs.get(&abs)?;
-                let included = loaded.path.is_none()
-                    || loaded
-                        .relative(&abs)
-                        .is_none_or(|rel| loaded.resolve(&Default::default()).includes(&rel));
-                if included {
+                if loaded.covers(&loaded.resolve(&Default::default()), &abs) {
                     files.push(f);
                 }
             }
@@ -150,15 +145,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
                 .get(&abs)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             let config = loaded.resolve(&Default::default());
-            let rel = loaded.relative(&abs);
-            let index = WorkspaceIndex::default();
-            let analysis = analyze(AnalysisInput {
-                text: &text,
-                path: rel.as_deref(),
-                config: &config,
-                index: &index,
-                today: Some(today()),
-            });
+            let analysis = loaded.analyze(&config, Some(&abs), &text);
             let path = display(file);
             let findings = analysis
                 .diagnostics

@@ -5,10 +5,9 @@ use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::index::WorkspaceIndex;
 use specwright_core::rules;
-use specwright_core::{Analysis, AnalysisInput, ConfigDiagnostic, analyze};
-use specwright_workspace::{LoadedConfig, find_config, is_markdown, today};
+use specwright_core::{Analysis, ConfigDiagnostic};
+use specwright_workspace::{LoadedConfig, find_config, is_markdown};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -214,19 +213,9 @@ impl Backend {
                     Some(p) => self.config_for(p),
                     None => Arc::new(LoadedConfig::defaults(PathBuf::from("."))),
                 };
-                let rel = path.as_deref().and_then(|p| loaded.relative(p));
                 let config = loaded.resolve(&self.editor_settings());
-                let excluded =
-                    loaded.path.is_some() && rel.as_deref().is_some_and(|r| !config.includes(r));
-                if !excluded {
-                    let index = WorkspaceIndex::default();
-                    let a = analyze(AnalysisInput {
-                        text: &text,
-                        path: rel.as_deref(),
-                        config: &config,
-                        index: &index,
-                        today: Some(today()),
-                    });
+                if path.as_deref().is_none_or(|p| loaded.covers(&config, p)) {
+                    let a = loaded.analyze(&config, path.as_deref(), &text);
                     let docs_url = config
                         .docs_url()
                         .map(|u| u.trim_end_matches('/').to_string());
@@ -619,13 +608,16 @@ impl LanguageServer for Backend {
         let Some(first) = hits.first() else {
             return Ok(None);
         };
-        let mut text = String::new();
-        for d in &hits {
-            let rule = d
-                .data
+        let rule_of = |d: &Diagnostic| -> String {
+            d.data
                 .as_ref()
                 .and_then(|v| v["rule"].as_str())
-                .unwrap_or("");
+                .unwrap_or("")
+                .to_string()
+        };
+        let mut text = String::new();
+        for d in &hits {
+            let rule = rule_of(d);
             text.push_str(&format!("**{rule}**: {}\n\n", d.message));
             if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
                 text.push_str(&format!("**Question:** {q}\n\n"));
@@ -633,12 +625,8 @@ impl LanguageServer for Backend {
         }
         let mut seen = Vec::new();
         for d in &hits {
-            let rule = d
-                .data
-                .as_ref()
-                .and_then(|v| v["rule"].as_str())
-                .unwrap_or("");
-            if let Some(r) = rules::find(rule)
+            let rule = rule_of(d);
+            if let Some(r) = rules::find(&rule)
                 && !seen.contains(&rule)
             {
                 seen.push(rule);

@@ -3,8 +3,9 @@
 //! and reading the clock. The analysis core does none of this.
 
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::index::WorkspaceIndex;
 use specwright_core::rules::{self, Date};
-use specwright_core::{Config, ConfigDiagnostic};
+use specwright_core::{Analysis, AnalysisInput, Config, ConfigDiagnostic, analyze};
 use std::path::{Path, PathBuf};
 
 /// A configuration file as read from disk (or from an editor buffer).
@@ -55,6 +56,26 @@ impl LoadedConfig {
     /// The resolved configuration, with `editor` settings filling what the file leaves unset.
     pub fn resolve(&self, editor: &ConfigFile) -> Config {
         Config::new(self.file.clone().layered_over(editor))
+    }
+
+    /// Analyses `text`, the contents of the document at `path`, under `config` (resolved from
+    /// this file) with today's date: the one call the CLI and the server share.
+    pub fn analyze(&self, config: &Config, path: Option<&Path>, text: &str) -> Analysis {
+        let rel = path.and_then(|p| self.relative(p));
+        let index = WorkspaceIndex::default();
+        analyze(AnalysisInput {
+            text,
+            path: rel.as_deref(),
+            config,
+            index: &index,
+            today: Some(today()),
+        })
+    }
+
+    /// Whether a directory walk or an editor should analyse `path` at all: files outside a
+    /// configuration's `include`, or inside its `exclude`, are left alone.
+    pub fn covers(&self, config: &Config, path: &Path) -> bool {
+        self.path.is_none() || self.relative(path).is_none_or(|rel| config.includes(&rel))
     }
 
     /// `path` relative to this configuration's root, `/`-separated; `None` outside the root.
