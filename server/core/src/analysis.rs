@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::WorkspaceIndex;
 use crate::kind::{Classification, classify};
 use crate::rules::{self, Context, Date};
+use crate::scope::Scope;
 use crate::suppress;
 use crate::syntax::{ParseOptions, SpecDoc};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -43,7 +44,9 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         },
     );
     let classification = classify(input.path, &doc, input.config);
+    let scope = Scope::compute(&doc, classification.kind, input.config);
     let ctx = Context {
+        scope: &scope,
         config: input.config,
         index: input.index,
         today: input.today,

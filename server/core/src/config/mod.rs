@@ -15,7 +15,9 @@ use crate::syntax::IdPatterns;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use crate::lexicon::Lexicon;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// The file name the CLI and the server look for, walking up from a document.
 pub const FILE_NAME: &str = "specwright.toml";
@@ -33,14 +35,77 @@ pub struct ConfigFile {
     pub include: Option<Vec<String>>,
     /// Globs of files never checked or indexed, even when `include` matches them.
     pub exclude: Option<Vec<String>>,
-    /// Severity per rule id: "error", "warning", "info", "hint" or "off".
-    pub rules: Option<BTreeMap<String, Severity>>,
+    /// Per rule id: a severity ("error", "warning", "info", "hint" or "off"), or a table with
+    /// `severity` and, for rules with word lists, `add` and `remove`.
+    pub rules: Option<BTreeMap<String, RuleSetting>>,
+    /// Which sections are narrative (only `incomplete-marker` and `template-placeholder` apply)
+    /// and which hold requirements (every list item is normative).
+    pub sections: Option<SectionsConfig>,
     /// How requirement, story, criterion, task and ADR ids are written.
     pub ids: Option<IdsConfig>,
     /// Document kind and family per glob, overriding detection.
     pub kinds: Option<BTreeMap<String, KindOverride>>,
     /// Base URL of the rule pages; a rule's page is `<docs-url>/<rule-id>.md`. Unset: no links.
     pub docs_url: Option<String>,
+}
+
+/// A rule's configuration: a bare severity, or a table.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RuleSetting {
+    Severity(Severity),
+    Table(RuleTable),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RuleTable {
+    pub severity: Option<Severity>,
+    /// Words or phrases added to the rule's built-in list.
+    pub add: Option<Vec<String>>,
+    /// Words or phrases removed from the rule's built-in list.
+    pub remove: Option<Vec<String>>,
+    /// Similarity (0 to 1) from which `duplicate-requirement` reports a pair.
+    pub threshold: Option<f64>,
+}
+
+impl RuleSetting {
+    pub fn severity(&self) -> Option<Severity> {
+        match self {
+            RuleSetting::Severity(s) => Some(*s),
+            RuleSetting::Table(t) => t.severity,
+        }
+    }
+
+    fn merged_over(self, lower: &RuleSetting) -> RuleSetting {
+        match (self, lower) {
+            (RuleSetting::Table(mine), RuleSetting::Table(theirs)) => RuleSetting::Table(RuleTable {
+                severity: mine.severity.or(theirs.severity),
+                add: mine.add.or_else(|| theirs.add.clone()),
+                remove: mine.remove.or_else(|| theirs.remove.clone()),
+                threshold: mine.threshold.or(theirs.threshold),
+            }),
+            (RuleSetting::Table(mine), RuleSetting::Severity(s)) => RuleSetting::Table(RuleTable {
+                severity: mine.severity.or(Some(*s)),
+                ..mine
+            }),
+            (RuleSetting::Severity(s), RuleSetting::Table(theirs)) => RuleSetting::Table(RuleTable {
+                severity: Some(s),
+                ..theirs.clone()
+            }),
+            (mine, _) => mine,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SectionsConfig {
+    /// Section titles (case-insensitive, matched at the start of the title) treated as
+    /// narrative; replace the built-in list when set.
+    pub narrative: Option<Vec<String>>,
+    /// Section titles whose list items are all requirements; replace the built-in list when set.
+    pub requirements: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
@@ -57,8 +122,57 @@ pub struct KindOverride {
     pub family: Option<Family>,
 }
 
+/// Sections whose prose is explanation, not obligation (matched at the start of the title).
+pub const DEFAULT_NARRATIVE: &[&str] = &[
+    "summary",
+    "motivation",
+    "background",
+    "context",
+    "alternatives",
+    "rationale",
+    "drawbacks",
+    "history",
+    "implementation history",
+    "clarifications",
+    "introduction",
+    "overview",
+    "prior art",
+    "unresolved questions",
+    "open questions",
+    "future possibilities",
+    "future work",
+    "references",
+    "glossary",
+    "notes",
+    "discussion",
+    "goals",
+    "non-goals",
+    "risks",
+    "considered options",
+    "pros and cons",
+    "more information",
+    "decision drivers",
+    "consequences",
+    "user stories",
+    "research",
+    "problem statement",
+    "guide-level explanation",
+];
+
+/// Sections whose list items are requirements even without a keyword.
+pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
+    "requirements",
+    "functional requirements",
+    "non-functional requirements",
+    "nonfunctional requirements",
+    "acceptance criteria",
+    "acceptance scenarios",
+    "success criteria",
+    "measurable outcomes",
+];
+
 /// The top-level keys of [`ConfigFile`], as written in the file.
-pub const KEYS: &[&str] = &["include", "exclude", "rules", "ids", "kinds", "docs-url"];
+pub const KEYS: &[&str] = &["include", "exclude", "rules", "sections", "ids", "kinds", "docs-url"];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
 /// from one.
@@ -75,7 +189,13 @@ impl ConfigFile {
         let rules = match (self.rules, &lower.rules) {
             (Some(mine), Some(theirs)) => {
                 let mut merged = theirs.clone();
-                merged.extend(mine);
+                for (rule, setting) in mine {
+                    let setting = match theirs.get(&rule) {
+                        Some(lower) => setting.merged_over(lower),
+                        None => setting,
+                    };
+                    merged.insert(rule, setting);
+                }
                 Some(merged)
             }
             (mine, theirs) => mine.or_else(|| theirs.clone()),
@@ -86,6 +206,13 @@ impl ConfigFile {
             rules,
             ids: match (self.ids, &lower.ids) {
                 (Some(IdsConfig { patterns: None }), Some(theirs)) => Some(theirs.clone()),
+                (mine, theirs) => mine.or_else(|| theirs.clone()),
+            },
+            sections: match (self.sections, &lower.sections) {
+                (Some(mine), Some(theirs)) => Some(SectionsConfig {
+                    narrative: mine.narrative.or_else(|| theirs.narrative.clone()),
+                    requirements: mine.requirements.or_else(|| theirs.requirements.clone()),
+                }),
                 (mine, theirs) => mine.or_else(|| theirs.clone()),
             },
             kinds: self.kinds.or_else(|| lower.kinds.clone()),
@@ -102,6 +229,8 @@ pub struct Config {
     kinds: Vec<(GlobSet, KindOverride)>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// Word lists compiled for this configuration's additions and removals, by rule.
+    lexicons: Arc<Mutex<HashMap<&'static str, Arc<Lexicon>>>>,
 }
 
 impl Default for Config {
@@ -133,7 +262,17 @@ impl Config {
             kinds,
             include,
             exclude,
+            lexicons: Arc::default(),
         }
+    }
+
+    /// The lexicon cached for `rule`, built by `build` the first time.
+    pub fn lexicon(&self, rule: &'static str, build: impl FnOnce() -> Lexicon) -> Arc<Lexicon> {
+        let mut cache = match self.lexicons.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache.entry(rule).or_insert_with(|| Arc::new(build())).clone()
     }
 
     pub fn id_patterns(&self) -> &IdPatterns {
@@ -144,12 +283,50 @@ impl Config {
 
     /// The configured severity of a rule, else `default`.
     pub fn severity(&self, rule: &str, default: Severity) -> Severity {
-        self.file
-            .rules
-            .as_ref()
-            .and_then(|r| r.get(rule))
-            .copied()
+        self.rule_setting(rule)
+            .and_then(RuleSetting::severity)
             .unwrap_or(default)
+    }
+
+    pub fn rule_setting(&self, rule: &str) -> Option<&RuleSetting> {
+        self.file.rules.as_ref().and_then(|r| r.get(rule))
+    }
+
+    /// A rule's word list: `builtin` with the configured `add` and `remove` applied.
+    pub fn word_list(&self, rule: &str, builtin: &[&str]) -> Vec<String> {
+        let mut words: Vec<String> = builtin.iter().map(|w| w.to_string()).collect();
+        if let Some(RuleSetting::Table(t)) = self.rule_setting(rule) {
+            if let Some(remove) = &t.remove {
+                words.retain(|w| !remove.iter().any(|r| r.eq_ignore_ascii_case(w)));
+            }
+            words.extend(t.add.iter().flatten().cloned());
+        }
+        words
+    }
+
+    /// Whether a rule's word list differs from its built-in one.
+    pub fn customises_words(&self, rule: &str) -> bool {
+        matches!(self.rule_setting(rule), Some(RuleSetting::Table(t)) if t.add.is_some() || t.remove.is_some())
+    }
+
+    /// Narrative section titles, lowercased.
+    pub fn narrative_sections(&self) -> Vec<String> {
+        self.file
+            .sections
+            .as_ref()
+            .and_then(|s| s.narrative.clone())
+            .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
+            .unwrap_or_else(|| DEFAULT_NARRATIVE.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// Requirement section titles, lowercased.
+    pub fn requirement_sections(&self) -> Vec<String> {
+        self.file
+            .sections
+            .as_ref()
+            .and_then(|s| s.requirements.clone())
+            .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
+            .unwrap_or_else(|| DEFAULT_REQUIREMENT_SECTIONS.iter().map(|s| s.to_string()).collect())
     }
 
     /// The `[kinds]` override for a path relative to the configuration's folder.
@@ -216,11 +393,18 @@ pub fn template(families: &[Family]) -> String {
 include = [{includes}]
 exclude = ["**/node_modules/**", "**/target/**"]
 
-# Severity per rule: "error", "warning", "info", "hint" or "off".
-# `specwright rules` lists the rules, `specwright explain RULE` explains one.
+# Severity per rule: "error", "warning", "info", "hint" or "off", or a table that also edits
+# the rule's word list. `specwright rules` lists the rules, `specwright explain RULE` explains one.
 [rules]
 # incomplete-marker = "error"
-# template-placeholder = "warning"
+# universal-quantifier = "off"
+# vague-term = {{ severity = "warning", add = ["snappy"], remove = ["simple"] }}
+
+# Narrative sections get only incomplete-marker and template-placeholder; list items in
+# requirement sections are requirements. Titles match case-insensitively at their start.
+[sections]
+# narrative = ["summary", "motivation", "background", "context", "alternatives"]
+# requirements = ["requirements", "acceptance criteria", "success criteria"]
 
 # Id patterns (regular expressions). Setting them replaces the built-in ones
 # (FR-001, NFR-3, SC-002, REQ-12, TR-1, US-2, US1, UC-4, AC-7, ADR-0007, T001).

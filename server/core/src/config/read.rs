@@ -1,7 +1,7 @@
 //! Reading a configuration from TOML (with spans) or JSON (editor settings) into a
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
-use super::{ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, compile_glob};
+use super::{ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, RuleSetting, RuleTable, SectionsConfig, compile_glob};
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
 use crate::span::Span;
@@ -163,6 +163,7 @@ impl Reader<'_> {
                 "exclude" => file.exclude = self.globs(&value, "exclude"),
                 "rules" => file.rules = Some(self.rules(&value)),
                 "ids" => file.ids = Some(self.ids(&value)),
+                "sections" => file.sections = Some(self.sections(&value)),
                 "kinds" => file.kinds = Some(self.kinds(&value)),
                 "docs-url" => file.docs_url = self.string(&value, "docs-url"),
                 other => {
@@ -233,7 +234,43 @@ impl Reader<'_> {
         )
     }
 
-    fn rules<N: Node>(&mut self, node: &N) -> BTreeMap<String, Severity> {
+    fn sections<N: Node>(&mut self, node: &N) -> SectionsConfig {
+        let mut sections = SectionsConfig::default();
+        for (key, key_span, value) in self.expect_entries(node, "sections") {
+            match key.as_str() {
+                "narrative" => {
+                    sections.narrative = self.strings(&value, "sections.narrative").map(|v| v.into_iter().map(|(s, _)| s).collect())
+                }
+                "requirements" => {
+                    sections.requirements =
+                        self.strings(&value, "sections.requirements").map(|v| v.into_iter().map(|(s, _)| s).collect())
+                }
+                other => self.report(
+                    key_span,
+                    Severity::Warning,
+                    format!("unknown key `sections.{other}`; known: narrative, requirements"),
+                ),
+            }
+        }
+        sections
+    }
+
+    fn severity_of<N: Node>(&mut self, rule: &str, value: &N) -> Option<Severity> {
+        let sev = value.string().as_deref().and_then(Severity::parse);
+        if sev.is_none() {
+            self.report(
+                value.span(),
+                Severity::Error,
+                format!(
+                    "severity of `{rule}` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\"; found {}",
+                    value.string().map_or_else(|| value.type_name().to_string(), |s| format!("\"{s}\""))
+                ),
+            );
+        }
+        sev
+    }
+
+    fn rules<N: Node>(&mut self, node: &N) -> BTreeMap<String, RuleSetting> {
         let mut rules = BTreeMap::new();
         for (rule, key_span, value) in self.expect_entries(node, "rules") {
             if !self.known_rules.contains(&rule.as_str()) {
@@ -245,19 +282,30 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            match value.string().as_deref().and_then(Severity::parse) {
-                Some(sev) => {
-                    rules.insert(rule, sev);
+            if value.entries().is_none() {
+                if let Some(sev) = self.severity_of(&rule, &value) {
+                    rules.insert(rule, RuleSetting::Severity(sev));
                 }
-                None => self.report(
-                    value.span(),
-                    Severity::Error,
-                    format!(
-                        "severity of `{rule}` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\"; found {}",
-                        value.string().map_or_else(|| value.type_name().to_string(), |s| format!("\"{s}\""))
-                    ),
-                ),
+                continue;
             }
+            let mut table = RuleTable::default();
+            for (key, key_span, v) in self.expect_entries(&value, &rule) {
+                match key.as_str() {
+                    "severity" => table.severity = self.severity_of(&rule, &v),
+                    "add" => table.add = self.strings(&v, "add").map(|w| w.into_iter().map(|(s, _)| s).collect()),
+                    "remove" => table.remove = self.strings(&v, "remove").map(|w| w.into_iter().map(|(s, _)| s).collect()),
+                    "threshold" => match v.decode::<f64>() {
+                        Ok(t) if (0.0..=1.0).contains(&t) => table.threshold = Some(t),
+                        _ => self.report(v.span(), Severity::Error, format!("`threshold` of `{rule}` must be a number from 0 to 1")),
+                    },
+                    other => self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!("unknown key `{other}` for rule `{rule}`; known: severity, add, remove, threshold"),
+                    ),
+                }
+            }
+            rules.insert(rule, RuleSetting::Table(table));
         }
         rules
     }

@@ -4,14 +4,35 @@
 //! docs: the CLI's `rules` and `explain`, the generated `docs/rules/*.md`, hover text and the
 //! editors' settings all read it.
 
+mod and_or;
+mod ambiguous_reference;
+mod bcp14_usage;
+mod comparative_without_baseline;
+mod duplicate_requirement;
+mod ears_form;
 mod incomplete_marker;
+mod missing_normative_keyword;
+mod non_singular;
+mod open_ended_list;
+mod passive_without_agent;
+mod superlative;
 mod template_placeholder;
+mod unitless_quantity;
+mod universal_quantifier;
+mod vague_term;
+mod weak_modal;
+mod weak_phrase;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::WorkspaceIndex;
 use crate::kind::{DocKind, Family};
+use crate::lexicon::{self, Lexicon};
+use crate::scope::Scope;
+use crate::span::Span;
 use crate::syntax::SpecDoc;
+use regex::Regex;
+use std::sync::{Arc, LazyLock};
 
 /// A calendar date, supplied by the caller: the core never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,6 +68,8 @@ impl std::fmt::Display for Date {
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub config: &'a Config,
+    /// The normative units of the document: what requirement-quality rules examine.
+    pub scope: &'a Scope,
     pub index: &'a WorkspaceIndex,
     pub today: Option<Date>,
     /// The document's path relative to the configuration's folder, when it has one.
@@ -112,6 +135,127 @@ pub(crate) fn is_mention(prose: &str, span: crate::span::Span) -> bool {
     talks_about(next_word) || talks_about(before.rsplit(['.', ';', '\n']).next().unwrap_or(""))
 }
 
+/// The word list of `rule` for this configuration: the compiled built-in list, or one
+/// compiled for the configuration's additions and removals.
+pub(crate) fn word_list(ctx: &Context<'_>, rule: &'static str, data: &'static str) -> Arc<Lexicon> {
+    if ctx.config.customises_words(rule) {
+        let builtin = Lexicon::parse_list(data);
+        ctx.config.lexicon(rule, || Lexicon::new(ctx.config.word_list(rule, &builtin)))
+    } else {
+        lexicon::builtin(rule, data)
+    }
+}
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").expect("static regex"));
+
+/// Whether `span` states a number that is not part of an id (`FR-001`, `1.2`): the sign of a
+/// measurable bound.
+pub(crate) fn has_number(doc: &SpecDoc, span: Span) -> bool {
+    let text = doc.prose_slice(span);
+    NUMBER.find_iter(text).any(|m| {
+        let at = span.start + m.start();
+        !doc.ids.iter().any(|o| o.span.contains(at))
+    })
+}
+
+/// The clause of `unit` around `at`: bounded by `,`, `;`, `:`, parentheses, ` and `, ` but `,
+/// ` or `, or the unit's edges. Parentheses stay with the clause they annotate.
+pub(crate) fn clause_around(doc: &SpecDoc, unit: Span, at: usize) -> Span {
+    let text = doc.prose_slice(unit);
+    let rel = at.saturating_sub(unit.start).min(text.len());
+    let is_break = |s: &str, i: usize| -> Option<usize> {
+        let rest = &s[i..];
+        if rest.starts_with([',', ';', ':']) {
+            return Some(1);
+        }
+        for w in [" and ", " but ", " or ", " so that ", " while "] {
+            if rest.starts_with(w) {
+                return Some(w.len());
+            }
+        }
+        None
+    };
+    let mut start = 0;
+    let mut i = 0;
+    while i < rel {
+        match is_break(text, i) {
+            Some(n) => {
+                i += n;
+                start = i;
+            }
+            None => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    let mut end = text.len();
+    let mut j = rel;
+    while j < text.len() {
+        if is_break(text, j).is_some() && j > rel {
+            end = j;
+            break;
+        }
+        j += text[j..].chars().next().map_or(1, char::len_utf8);
+    }
+    Span::new(unit.start + start, unit.start + end)
+}
+
+/// Findings of a word-list rule: each hit in a normative unit that `keep` accepts, described
+/// by `describe` (message, question) from the matched text.
+pub(crate) fn word_findings(
+    doc: &SpecDoc,
+    ctx: &Context<'_>,
+    rule: &'static str,
+    data: &'static str,
+    keep: impl Fn(Span, &crate::scope::NormativeUnit) -> bool,
+    describe: impl Fn(&str) -> (String, String),
+) -> Vec<Diagnostic> {
+    let lexicon = word_list(ctx, rule, data);
+    let mut out = Vec::new();
+    for unit in &ctx.scope.units {
+        for hit in lexicon.find(&doc.prose, unit.span.start, unit.span.end) {
+            let span = Span::new(hit.start, hit.end);
+            if in_quotes(doc.prose_slice(Span::new(unit.span.start, span.start))) || is_name(doc, unit.span, span) || !keep(span, unit) {
+                continue;
+            }
+            let (message, question) = describe(doc.slice(span));
+            out.push(Diagnostic::new(rule, span, message).with_question(question));
+        }
+    }
+    out
+}
+
+/// Whether a position after `before` is inside a quotation (straight or curly quotes).
+pub(crate) fn in_quotes(before: &str) -> bool {
+    before.matches('"').count() % 2 == 1 || before.matches('“').count() > before.matches('”').count()
+}
+
+/// A capitalised word inside a sentence is a name or a title (`the Quick Start guide`), not
+/// the adjective.
+fn is_name(doc: &SpecDoc, unit: Span, span: Span) -> bool {
+    let starts_upper = doc.prose[span.start..].starts_with(|c: char| c.is_uppercase());
+    if !starts_upper {
+        return false;
+    }
+    let before = doc.prose[unit.start..span.start].trim_end();
+    !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '*', '(', '-', '—', '|']) || before.chars().all(|c| !c.is_alphanumeric()))
+}
+
+/// Whether the text right before `span` (in the same unit) ends with one of `words`.
+pub(crate) fn preceded_by(doc: &SpecDoc, span: Span, words: &[&str]) -> bool {
+    let before = doc.prose[..span.start].trim_end().to_ascii_lowercase();
+    words.iter().any(|w| {
+        before.ends_with(w) && before[..before.len() - w.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// The next word after `span`, lowercased.
+pub(crate) fn next_word(doc: &SpecDoc, span: Span) -> String {
+    doc.prose[span.end..]
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase()
+}
+
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Findings in `doc`; severities are applied by the engine from the configuration.
@@ -119,8 +263,24 @@ pub trait Rule: Send + Sync {
 }
 
 static REGISTRY: &[&dyn Rule] = &[
+    &ambiguous_reference::AmbiguousReference,
+    &and_or::AndOr,
+    &bcp14_usage::Bcp14Usage,
+    &comparative_without_baseline::ComparativeWithoutBaseline,
+    &duplicate_requirement::DuplicateRequirement,
+    &ears_form::EarsForm,
     &incomplete_marker::IncompleteMarker,
+    &missing_normative_keyword::MissingNormativeKeyword,
+    &non_singular::NonSingular,
+    &open_ended_list::OpenEndedList,
+    &passive_without_agent::PassiveWithoutAgent,
+    &superlative::Superlative,
     &template_placeholder::TemplatePlaceholder,
+    &unitless_quantity::UnitlessQuantity,
+    &universal_quantifier::UniversalQuantifier,
+    &vague_term::VagueTerm,
+    &weak_modal::WeakModal,
+    &weak_phrase::WeakPhrase,
 ];
 
 /// Every rule, in id order.

@@ -40,11 +40,12 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static UBIQUITOUS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[A-Z]+-?\d+(?:\.\d+)*\s*[:.\-–—]?\s*)?(the\s+[^,;]+?)\s+shall\b")
+    Regex::new(r"(?i)^(?:[A-Z]+-?\d+(?:\.\d+)*\s*[:.\-–—]?\s*)?(the\s+[^,;]+?)\s+(?:shall|must)\b")
         .expect("static regex")
 });
+/// The response keyword: EARS says `shall`; many teams write `MUST`, which reads the same.
 static SHALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bshall(?:\s+not)?\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:shall|must)(?:\s+not)?\b").expect("static regex"));
 static THEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:,\s*|\s)then\b").expect("static regex"));
 static INNER_CLAUSE: LazyLock<Regex> =

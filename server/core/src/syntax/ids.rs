@@ -127,8 +127,14 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
         let first_token_at = unit.span.start + (prose.len() - first_token.len());
         let opens_item = opens_labelled_item(doc, unit.block);
         for m in patterns.find_iter(prose) {
+            // `FR-003-NOTE`, `SC-001a`: a longer token that only starts like an id.
+            let after = &prose[m.end()..];
+            if after.starts_with(|c: char| c.is_alphanumeric()) || (after.starts_with('-') && after[1..].starts_with(|c: char| c.is_alphanumeric())) {
+                continue;
+            }
             let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
-            let role = if opens_item && span.start == first_token_at {
+            let kind = IdKind::of(m.as_str());
+            let role = if opens_item && span.start == first_token_at && labels(kind, &doc.blocks[unit.block].kind, &prose[m.end()..]) {
                 IdRole::Definition
             } else {
                 IdRole::Reference
@@ -136,7 +142,7 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
             out.push(IdOccurrence {
                 id: m.as_str().to_string(),
                 span,
-                kind: IdKind::of(m.as_str()),
+                kind,
                 role,
                 block: Some(unit.block),
             });
@@ -158,6 +164,28 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
     kiro_acceptance_criteria(doc, &mut out);
     out.sort_by_key(|o| o.span);
     out
+}
+
+/// Whether an id that opens an item labels it: `FR-001: …`, `**FR-001** – …`, `T001 [P] …`,
+/// `### FR-001`, a table row's first cell. `FR-014 requires …` (a sentence about the id) and
+/// `FR-006 through FR-010: …` (a range) do not.
+fn labels(kind: IdKind, block: &BlockKind, after: &str) -> bool {
+    if starts_a_range(after) {
+        return false;
+    }
+    if kind == IdKind::Task || matches!(block, BlockKind::Heading { .. } | BlockKind::TableCell { .. }) {
+        return true;
+    }
+    let rest = after.trim_start_matches(['*', '_', ' ', '\t']);
+    rest.is_empty() || rest.starts_with([':', '.', ')', '-', '–', '—', '|', '\n', '\r'])
+}
+
+/// `FR-006 through FR-010: …`, `FR-001, FR-002: …`: the leading id starts a list of references.
+fn starts_a_range(after: &str) -> bool {
+    let rest = after.trim_start_matches([' ', '*', '_']);
+    let next: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    rest.starts_with([',', '/', '&', '+']) || rest.starts_with("–") || rest.starts_with("- ") && rest[2..].starts_with(|c: char| c.is_ascii_uppercase())
+        || matches!(next.to_ascii_lowercase().as_str(), "through" | "to" | "and" | "or" | "thru")
 }
 
 /// Whether an id at the very start of this block's text labels the block.

@@ -8,7 +8,7 @@
 //! link targets, front matter, Markdown punctuation) is blanked to spaces. Rules search `prose`
 //! and their matches are already spans of the source, and no rule can ever flag code.
 
-mod ears;
+pub mod ears;
 mod front_matter;
 mod ids;
 mod markdown;

@@ -1,0 +1,97 @@
+//! `vague-term`: subjective or unmeasurable qualities in requirements.
+
+use super::{Context, Rule, RuleDoc, RuleMeta, clause_around, has_number, next_word, preceded_by, word_findings};
+use crate::scope::UnitKind;
+
+const QUANTITIES: &[&str] = &["several", "many", "numerous", "a few", "a lot of", "lots of", "large", "huge", "massive"];
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::SpecDoc;
+
+pub struct VagueTerm;
+
+pub(crate) const WORDS: &str = include_str!("../data/vague-term.txt");
+
+static META: RuleMeta = RuleMeta {
+    id: "vague-term",
+    summary: "A requirement uses a quality nobody can measure (fast, user-friendly, robust, scalable…).",
+    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        what: "Flags subjective or unmeasurable qualities in normative text (requirement items, sentences with a \
+binding keyword, acceptance scenarios): *fast*, *efficient*, *user-friendly*, *intuitive*, *robust*, \
+*scalable*, *seamless*, *reasonable*, *adequate*, *appropriate*, *sufficient*, *significant*, *minimal*, \
+*large*, *modern*, *several*, *many* and their kin (ISO/IEC/IEEE 29148 \"terms to avoid\", INCOSE R7). A term \
+is not flagged when its clause states a number (\"fast (p95 under 200 ms)\"), nor in narrative sections, \
+user stories, code or quotes. The word list is `data/vague-term.txt`; add or remove words with \
+`[rules] vague-term = { add = [...], remove = [...] }`.",
+        why: "\"Fast\" means 50 ms to one reader and 5 s to another; an agent will pick a meaning silently and a \
+tester cannot write a pass/fail check. Every vague quality hides a number someone has in mind.",
+        example: "- **FR-007**: Search results MUST load fast and the filter panel MUST be intuitive.",
+        fix: "- **FR-007**: Search results MUST load within 300 ms at the 95th percentile for 10,000 documents.\n- **FR-008**: A first-time user MUST find the filter panel without help in a moderated test (4 of 5 users).",
+    },
+};
+
+impl Rule for VagueTerm {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        word_findings(
+            doc,
+            ctx,
+            META.id,
+            WORDS,
+            |span, unit| {
+                let word = doc.slice(span).to_ascii_lowercase();
+                // `as appropriate`, `if necessary`: the escape clause is weak-phrase's finding.
+                if word.starts_with("appropriate") && preceded_by(doc, span, &["as", "where", "when", "if"]) {
+                    return false;
+                }
+                let clause = clause_around(doc, unit.span, span.start);
+                let clause_text = doc.prose_slice(clause).to_ascii_lowercase();
+                // `the appropriate workflow based on its state`: the criterion is stated.
+                if word.starts_with("appropriate") && (clause_text.contains("based on") || clause_text.contains("according to")) {
+                    return false;
+                }
+                // A scenario's "several artifacts are ready" sets up a test; it obliges no one.
+                if unit.kind == UnitKind::Scenario && QUANTITIES.contains(&word.as_str()) {
+                    return false;
+                }
+                // `quick start`, `fast path`: names, not qualities.
+                if matches!(
+                    (word.as_str(), next_word(doc, span).as_str()),
+                    ("quick", "start" | "reference" | "guide" | "links" | "fix" | "fixes" | "look") | ("fast", "path" | "forward" | "track" | "mode")
+                ) {
+                    return false;
+                }
+                // `a large number of 10,000` still names the number: bounded.
+                !has_number(doc, clause)
+            },
+            |word| {
+                (
+                    format!("vague term `{word}`: it states no measurable criterion"),
+                    question(word),
+                )
+            },
+        )
+    }
+}
+
+fn question(word: &str) -> String {
+    let w = word.to_ascii_lowercase();
+    let specific = match w.as_str() {
+        "fast" | "quick" | "quickly" | "rapid" | "rapidly" | "speedy" | "slow" | "slowly" | "instant" | "instantly"
+        | "responsive" | "performant" | "high-performance" | "high performance" | "timely" | "in a timely manner"
+        | "near real-time" => "what latency or duration, at which percentile, under what load?",
+        "scalable" => "up to what load (users, requests per second, data volume), with what latency there?",
+        "user-friendly" | "user friendly" | "easy" | "easily" | "easy-to-use" | "easy to use" | "intuitive" | "intuitively"
+        | "convenient" | "conveniently" | "straightforward" => {
+            "which task, by which users, in how many steps or how much time, with what success rate?"
+        }
+        "robust" | "robustly" | "graceful" | "gracefully" => "which failures must be survived, and what is the observable behaviour then?",
+        "large" | "huge" | "massive" | "several" | "many" | "numerous" | "a few" | "a lot of" | "lots of" => "how many or how much, exactly?",
+        "efficient" | "efficiently" | "lightweight" => "what resource budget (CPU, memory, cost) must it stay within?",
+        _ => "what measurable criterion decides whether this is met?",
+    };
+    format!("'{word}' — {specific}")
+}
