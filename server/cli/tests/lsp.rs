@@ -369,7 +369,14 @@ fn pull_clients_pull_and_are_never_pushed_to() {
 fn hover_code_action_symbols_and_commands() {
     let (mut s, init) = Server::start(push_caps(&["utf-16"]), Value::Null);
     let commands = init["capabilities"]["executeCommandProvider"]["commands"].clone();
-    assert_eq!(commands, json!(["specwright.explain", "specwright.rules"]));
+    assert_eq!(
+        commands,
+        json!([
+            "specwright.collectQuestions",
+            "specwright.explain",
+            "specwright.rules"
+        ])
+    );
     let uri = "file:///tmp/specwright-test/actions.md";
     s.open(uri, "markdown", NON_ASCII);
     let diags = s.diagnostics(uri, Some(1));

@@ -31,6 +31,8 @@ pub struct RuleFailure {
 pub struct Analysis {
     pub doc: SpecDoc,
     pub classification: Classification,
+    /// The normative units the requirement-quality rules examined.
+    pub scope: Scope,
     /// Sorted by position, then rule id.
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<RuleFailure>,
@@ -83,6 +85,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     Analysis {
         doc,
         classification,
+        scope,
         diagnostics,
         failures,
     }

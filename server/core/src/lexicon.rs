@@ -50,7 +50,12 @@ impl Lexicon {
     }
 
     /// Matches in `text[range]` that stand as whole words.
-    pub fn find<'s>(&'s self, text: &'s str, from: usize, to: usize) -> impl Iterator<Item = Hit<'s>> + 's {
+    pub fn find<'s>(
+        &'s self,
+        text: &'s str,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = Hit<'s>> + 's {
         let slice = text.get(from..to).unwrap_or("");
         let bytes = text.as_bytes();
         self.automaton
@@ -69,7 +74,8 @@ impl Lexicon {
     }
 }
 
-static BUILTIN: LazyLock<Mutex<HashMap<&'static str, Arc<Lexicon>>>> = LazyLock::new(Default::default);
+static BUILTIN: LazyLock<Mutex<HashMap<&'static str, Arc<Lexicon>>>> =
+    LazyLock::new(Default::default);
 
 /// The compiled built-in list of `rule`, shared by every analysis.
 pub fn builtin(rule: &'static str, data: &'static str) -> Arc<Lexicon> {
@@ -79,7 +85,14 @@ pub fn builtin(rule: &'static str, data: &'static str) -> Arc<Lexicon> {
     };
     cache
         .entry(rule)
-        .or_insert_with(|| Arc::new(Lexicon::new(Lexicon::parse_list(data).into_iter().map(str::to_string).collect())))
+        .or_insert_with(|| {
+            Arc::new(Lexicon::new(
+                Lexicon::parse_list(data)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            ))
+        })
         .clone()
 }
 
@@ -89,9 +102,16 @@ mod tests {
 
     #[test]
     fn matches_whole_words_case_insensitively_longest_first() {
-        let lex = Lexicon::new(vec!["fast".into(), "as fast as possible".into(), "user-friendly".into()]);
+        let lex = Lexicon::new(vec![
+            "fast".into(),
+            "as fast as possible".into(),
+            "user-friendly".into(),
+        ]);
         let text = "Fast, breakfast, fast-path, as fast as possible, user-friendly.";
-        let hits: Vec<&str> = lex.find(text, 0, text.len()).map(|h| &text[h.start..h.end]).collect();
+        let hits: Vec<&str> = lex
+            .find(text, 0, text.len())
+            .map(|h| &text[h.start..h.end])
+            .collect();
         assert_eq!(hits, ["Fast", "as fast as possible", "user-friendly"]);
     }
 }

@@ -9,6 +9,7 @@
 //! spans into that text, so the server and the CLI produce identical results.
 
 pub mod analysis;
+pub mod clarify;
 pub mod config;
 pub mod diagnostic;
 pub mod index;

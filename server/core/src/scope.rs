@@ -43,9 +43,16 @@ pub struct Scope {
     narrative: Vec<bool>,
 }
 
-static USER_STORY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W*(?:user story[^a-z]*)?as an?\s[^,]{1,80},?\s+i\s+(?:want|need|would like)\b").expect("static regex"));
-static SCENARIO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:Given|GIVEN)\b.*\b(?:Then|THEN)\b|^\W*(?:WHEN|THEN|AND|GIVEN)\b").expect("static regex"));
+static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(?:user story[^a-z]*)?as an?\s[^,]{1,80},?\s+i\s+(?:want|need|would like)\b",
+    )
+    .expect("static regex")
+});
+static SCENARIO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Given|GIVEN)\b.*\b(?:Then|THEN)\b|^\W*(?:WHEN|THEN|AND|GIVEN)\b")
+        .expect("static regex")
+});
 
 fn normalized_title(title: &str) -> String {
     title
@@ -57,7 +64,13 @@ fn normalized_title(title: &str) -> String {
 /// "Risks and Mitigations").
 fn starts_with_title(title: &str, list: &[String]) -> bool {
     let t = normalized_title(title);
-    list.iter().any(|l| t.starts_with(l.as_str()) && t[l.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    list.iter().any(|l| {
+        t.starts_with(l.as_str())
+            && t[l.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// Requirement titles match whole, optionally with a parenthetical or a colon after them
@@ -76,10 +89,21 @@ impl Scope {
     pub fn compute(doc: &SpecDoc, kind: DocKind, config: &Config) -> Scope {
         let narrative_titles = config.narrative_sections();
         let requirement_titles = config.requirement_sections();
-        let own_narrative: Vec<bool> = doc.sections.iter().map(|s| starts_with_title(&s.title, &narrative_titles)).collect();
-        let own_requirements: Vec<bool> = doc.sections.iter().map(|s| is_title(&s.title, &requirement_titles)).collect();
-        let inherited = |flags: &[bool], i: usize| doc.section_path_indices(i).into_iter().any(|j| flags[j]);
-        let narrative: Vec<bool> = (0..doc.sections.len()).map(|i| inherited(&own_narrative, i)).collect();
+        let own_narrative: Vec<bool> = doc
+            .sections
+            .iter()
+            .map(|s| starts_with_title(&s.title, &narrative_titles))
+            .collect();
+        let own_requirements: Vec<bool> = doc
+            .sections
+            .iter()
+            .map(|s| is_title(&s.title, &requirement_titles))
+            .collect();
+        let inherited =
+            |flags: &[bool], i: usize| doc.section_path_indices(i).into_iter().any(|j| flags[j]);
+        let narrative: Vec<bool> = (0..doc.sections.len())
+            .map(|i| inherited(&own_narrative, i))
+            .collect();
         // A requirements section's sub-sections (`Key Entities` under `Requirements`) are not
         // requirement lists themselves: only a section's own title counts.
         let requirement = own_requirements;
@@ -92,17 +116,28 @@ impl Scope {
             if section.is_some_and(|s| narrative[s]) || is_user_story(doc, st.span) {
                 continue;
             }
-            let labelled = st
-                .ids
+            let labelled = st.ids.iter().map(|&i| &doc.ids[i]).any(|o| {
+                o.role == IdRole::Definition
+                    && !matches!(
+                        o.kind,
+                        IdKind::Task | IdKind::Story | IdKind::Adr | IdKind::Other
+                    )
+            });
+            let capital = st
+                .keywords
                 .iter()
-                .map(|&i| &doc.ids[i])
-                .any(|o| o.role == IdRole::Definition && !matches!(o.kind, IdKind::Task | IdKind::Story | IdKind::Adr | IdKind::Other));
-            let capital = st.keywords.iter().any(|k| k.uppercase && k.strength == KeywordStrength::Normative);
-            let lower_binding = st.keywords.iter().any(|k| k.strength == KeywordStrength::Normative);
+                .any(|k| k.uppercase && k.strength == KeywordStrength::Normative);
+            let lower_binding = st
+                .keywords
+                .iter()
+                .any(|k| k.strength == KeywordStrength::Normative);
             let in_req = section.is_some_and(|s| requirement[s]);
             // Outside specifications (proposals, designs, ADRs) prose says "must" all the time;
             // there only capitals, requirement labels and requirement sections make a statement.
-            let normative = labelled || capital || (lower_binding && (specification || in_req)) || (st.ears.is_some() && (specification || in_req));
+            let normative = labelled
+                || capital
+                || (lower_binding && (specification || in_req))
+                || (st.ears.is_some() && (specification || in_req));
             if !normative {
                 continue;
             }
@@ -111,7 +146,11 @@ impl Scope {
             units.push(NormativeUnit {
                 span: st.span,
                 block: st.block,
-                kind: if scenario { UnitKind::Scenario } else { UnitKind::Statement },
+                kind: if scenario {
+                    UnitKind::Scenario
+                } else {
+                    UnitKind::Statement
+                },
                 statement: Some(si),
                 binding: lower_binding,
                 in_requirement_section: in_req,
@@ -119,20 +158,27 @@ impl Scope {
         }
         for unit in &doc.units {
             let block = &doc.blocks[unit.block];
-            let Some(section) = block.section else { continue };
+            let Some(section) = block.section else {
+                continue;
+            };
             if narrative[section] {
                 continue;
             }
             let span = trim(doc, unit.span);
-            if span.is_empty() || covered.iter().any(|c| c.start < span.end && span.start < c.end) {
+            if span.is_empty()
+                || covered
+                    .iter()
+                    .any(|c| c.start < span.end && span.start < c.end)
+            {
                 continue;
             }
             // Top-level items only: nested bullets are details of the item above them.
             let is_item = match &block.kind {
-                BlockKind::ListItem { depth: 0, .. } | BlockKind::TableCell { header: false, .. } => true,
-                BlockKind::Paragraph => block
-                    .parent
-                    .is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { depth: 0, .. })),
+                BlockKind::ListItem { depth: 0, .. }
+                | BlockKind::TableCell { header: false, .. } => true,
+                BlockKind::Paragraph => block.parent.is_some_and(|p| {
+                    matches!(doc.blocks[p].kind, BlockKind::ListItem { depth: 0, .. })
+                }),
                 _ => false,
             };
             if !is_item || is_user_story(doc, span) {
@@ -141,7 +187,10 @@ impl Scope {
             let text = doc.prose_slice(span);
             let kind = if SCENARIO.is_match(text) {
                 UnitKind::Scenario
-            } else if requirement[section] && !text.trim_end().ends_with(':') && !is_term_definition(doc, span) {
+            } else if requirement[section]
+                && !text.trim_end().ends_with(':')
+                && !is_term_definition(doc, span)
+            {
                 UnitKind::SectionItem
             } else {
                 continue;
@@ -174,10 +223,16 @@ fn trim(doc: &SpecDoc, span: Span) -> Span {
 fn is_term_definition(doc: &SpecDoc, span: Span) -> bool {
     let source = doc.slice(span);
     let starts_bold = source.starts_with("**") || source.starts_with("__");
-    let labelled = doc.ids.iter().any(|o| o.span.start >= span.start && o.span.start < span.start + 4);
+    let labelled = doc
+        .ids
+        .iter()
+        .any(|o| o.span.start >= span.start && o.span.start < span.start + 4);
     starts_bold && !labelled
 }
 
 fn is_user_story(doc: &SpecDoc, span: Span) -> bool {
-    USER_STORY.is_match(doc.prose_slice(span).trim_start_matches(|c: char| !c.is_alphanumeric()))
+    USER_STORY.is_match(
+        doc.prose_slice(span)
+            .trim_start_matches(|c: char| !c.is_alphanumeric()),
+    )
 }

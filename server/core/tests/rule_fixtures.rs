@@ -63,8 +63,20 @@ fn fixture_path(text: &str) -> Option<String> {
     Some(rest.trim_end_matches("-->").trim().to_string())
 }
 
+/// `<!-- fixture-config: TOML -->` on any line: the fixture's `specwright.toml`, inline.
+fn fixture_config(text: &str) -> Config {
+    let toml: String = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<!-- fixture-config:"))
+        .map(|l| l.trim_end_matches("-->").trim().to_string() + "\n")
+        .collect();
+    let (file, diags) = specwright_core::config::parse_toml(&toml, &rules::ids());
+    assert!(diags.is_empty(), "bad fixture-config: {diags:?}");
+    Config::new(file)
+}
+
 fn actual(text: &str, rule: &str) -> BTreeSet<Finding> {
-    let config = Config::default();
+    let config = fixture_config(text);
     let index = WorkspaceIndex::default();
     let path = fixture_path(text);
     let analysis = analyze(AnalysisInput {

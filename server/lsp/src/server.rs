@@ -5,9 +5,9 @@ use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::rules;
 use specwright_core::{Analysis, ConfigDiagnostic};
-use specwright_workspace::{LoadedConfig, find_config, is_markdown};
+use specwright_core::{clarify, rules};
+use specwright_workspace::{LoadedConfig, find_config, is_markdown, today};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +17,11 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 /// Every command the server executes; editors call exactly these.
-pub const COMMANDS: &[&str] = &["specwright.explain", "specwright.rules"];
+pub const COMMANDS: &[&str] = &[
+    "specwright.collectQuestions",
+    "specwright.explain",
+    "specwright.rules",
+];
 
 const SOURCE: &str = "specwright";
 
@@ -305,6 +309,27 @@ impl Backend {
     async fn result_for(&self, uri: &Uri) -> Option<Arc<DocResult>> {
         self.analyse(uri).await
     }
+
+    /// The edit that gathers the document's open questions into its Clarifications section.
+    async fn questions_edit(&self, uri: &Uri) -> Option<WorkspaceEdit> {
+        let result = self.result_for(uri).await?;
+        let analysis = result.analysis.as_ref()?;
+        let edit = clarify::collect_questions(&analysis.doc, &analysis.diagnostics, today())?;
+        let enc = self.encoding();
+        Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(result.version),
+                },
+                edits: vec![OneOf::Left(TextEdit {
+                    range: convert::range(&result.rope, edit.span, enc),
+                    new_text: edit.new_text,
+                })],
+            }])),
+            ..Default::default()
+        })
+    }
 }
 
 fn doc_type(uri: &Uri, language_id: Option<&str>) -> DocType {
@@ -343,9 +368,14 @@ fn to_lsp_diagnostic(
     docs_url: Option<&str>,
 ) -> Option<Diagnostic> {
     let severity = convert::severity(d.severity)?;
+    // Every finding with a question can also be marked for clarification in place.
+    let clarify = (d.rule != "incomplete-marker")
+        .then(|| clarify::clarification_fix(d))
+        .flatten();
     let fixes: Vec<Value> = d
         .fixes
         .iter()
+        .chain(clarify.as_ref())
         .map(|f| {
             json!({
                 "title": f.title,
@@ -689,10 +719,23 @@ impl LanguageServer for Backend {
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
                     edit: Some(edit),
-                    is_preferred: Some(true),
+                    is_preferred: Some(fix["title"] != "Mark as needing clarification"),
                     ..Default::default()
                 }));
             }
+        }
+        let wants_source = params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("source")));
+        if wants_source && let Some(edit) = self.questions_edit(&uri).await {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Collect clarification questions".into(),
+                kind: Some(CodeActionKind::SOURCE),
+                edit: Some(edit),
+                ..Default::default()
+            }));
         }
         Ok(Some(actions))
     }
@@ -711,6 +754,28 @@ impl LanguageServer for Backend {
                 }
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
+            "specwright.collectQuestions" => {
+                let uri = arg
+                    .get("uri")
+                    .and_then(Value::as_str)
+                    .and_then(|u| u.parse::<Uri>().ok())
+                    .ok_or_else(|| {
+                        Error::invalid_params("expected {\"uri\": \"<document uri>\"}")
+                    })?;
+                let Some(edit) = self.questions_edit(&uri).await else {
+                    return Ok(Some(
+                        json!({ "applied": false, "reason": "no open questions to add" }),
+                    ));
+                };
+                let applied = self
+                    .inner
+                    .client
+                    .apply_edit(edit)
+                    .await
+                    .map(|r| r.applied)
+                    .unwrap_or(false);
+                Ok(Some(json!({ "applied": applied })))
+            }
             other => Err(Error::invalid_params(format!(
                 "unknown command `{other}`; commands: {}",
                 COMMANDS.join(", ")

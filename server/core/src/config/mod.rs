@@ -10,12 +10,12 @@ pub use read::{parse_json, parse_toml};
 
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
+use crate::lexicon::Lexicon;
 use crate::span::Span;
 use crate::syntax::IdPatterns;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use crate::lexicon::Lexicon;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -79,20 +79,24 @@ impl RuleSetting {
 
     fn merged_over(self, lower: &RuleSetting) -> RuleSetting {
         match (self, lower) {
-            (RuleSetting::Table(mine), RuleSetting::Table(theirs)) => RuleSetting::Table(RuleTable {
-                severity: mine.severity.or(theirs.severity),
-                add: mine.add.or_else(|| theirs.add.clone()),
-                remove: mine.remove.or_else(|| theirs.remove.clone()),
-                threshold: mine.threshold.or(theirs.threshold),
-            }),
+            (RuleSetting::Table(mine), RuleSetting::Table(theirs)) => {
+                RuleSetting::Table(RuleTable {
+                    severity: mine.severity.or(theirs.severity),
+                    add: mine.add.or_else(|| theirs.add.clone()),
+                    remove: mine.remove.or_else(|| theirs.remove.clone()),
+                    threshold: mine.threshold.or(theirs.threshold),
+                })
+            }
             (RuleSetting::Table(mine), RuleSetting::Severity(s)) => RuleSetting::Table(RuleTable {
                 severity: mine.severity.or(Some(*s)),
                 ..mine
             }),
-            (RuleSetting::Severity(s), RuleSetting::Table(theirs)) => RuleSetting::Table(RuleTable {
-                severity: Some(s),
-                ..theirs.clone()
-            }),
+            (RuleSetting::Severity(s), RuleSetting::Table(theirs)) => {
+                RuleSetting::Table(RuleTable {
+                    severity: Some(s),
+                    ..theirs.clone()
+                })
+            }
             (mine, _) => mine,
         }
     }
@@ -172,7 +176,9 @@ pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
 ];
 
 /// The top-level keys of [`ConfigFile`], as written in the file.
-pub const KEYS: &[&str] = &["include", "exclude", "rules", "sections", "ids", "kinds", "docs-url"];
+pub const KEYS: &[&str] = &[
+    "include", "exclude", "rules", "sections", "ids", "kinds", "docs-url",
+];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
 /// from one.
@@ -272,7 +278,10 @@ impl Config {
             Ok(c) => c,
             Err(poisoned) => poisoned.into_inner(),
         };
-        cache.entry(rule).or_insert_with(|| Arc::new(build())).clone()
+        cache
+            .entry(rule)
+            .or_insert_with(|| Arc::new(build()))
+            .clone()
     }
 
     pub fn id_patterns(&self) -> &IdPatterns {
@@ -326,7 +335,12 @@ impl Config {
             .as_ref()
             .and_then(|s| s.requirements.clone())
             .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
-            .unwrap_or_else(|| DEFAULT_REQUIREMENT_SECTIONS.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_else(|| {
+                DEFAULT_REQUIREMENT_SECTIONS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
     }
 
     /// The `[kinds]` override for a path relative to the configuration's folder.

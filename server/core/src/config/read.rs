@@ -1,7 +1,10 @@
 //! Reading a configuration from TOML (with spans) or JSON (editor settings) into a
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
-use super::{ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, RuleSetting, RuleTable, SectionsConfig, compile_glob};
+use super::{
+    ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, RuleSetting, RuleTable,
+    SectionsConfig, compile_glob,
+};
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
 use crate::span::Span;
@@ -239,11 +242,14 @@ impl Reader<'_> {
         for (key, key_span, value) in self.expect_entries(node, "sections") {
             match key.as_str() {
                 "narrative" => {
-                    sections.narrative = self.strings(&value, "sections.narrative").map(|v| v.into_iter().map(|(s, _)| s).collect())
+                    sections.narrative = self
+                        .strings(&value, "sections.narrative")
+                        .map(|v| v.into_iter().map(|(s, _)| s).collect())
                 }
                 "requirements" => {
-                    sections.requirements =
-                        self.strings(&value, "sections.requirements").map(|v| v.into_iter().map(|(s, _)| s).collect())
+                    sections.requirements = self
+                        .strings(&value, "sections.requirements")
+                        .map(|v| v.into_iter().map(|(s, _)| s).collect())
                 }
                 other => self.report(
                     key_span,

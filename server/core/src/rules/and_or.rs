@@ -26,16 +26,55 @@ Say which combinations are required.",
     },
 };
 
-static AND_OR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:and/or|or/and|either/or)\b").expect("static regex"));
-static SLASHED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([A-Za-z]{2,})/([A-Za-z]{2,})\b").expect("static regex"));
+static AND_OR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:and/or|or/and|either/or)\b").expect("static regex"));
+static SLASHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([A-Za-z]{2,})/([A-Za-z]{2,})\b").expect("static regex"));
 
 /// Slash pairs that name one thing, not a choice.
 const FIXED_PAIRS: &[&str] = &[
-    "i/o", "n/a", "tcp/ip", "read/write", "client/server", "input/output", "true/false", "yes/no", "on/off",
-    "pass/fail", "open/close", "start/stop", "get/set", "push/pull", "request/response", "drag/drop",
-    "copy/paste", "cut/paste", "undo/redo", "enable/disable", "show/hide", "import/export", "ci/cd", "a/b",
-    "pros/cons", "he/she", "his/her", "him/her", "s/he", "and/or", "either/or", "or/and", "w/o", "km/h",
-    "req/s", "ops/s", "mb/s", "gb/s", "kb/s", "m/s", "rpc/s", "qps/s",
+    "i/o",
+    "n/a",
+    "tcp/ip",
+    "read/write",
+    "client/server",
+    "input/output",
+    "true/false",
+    "yes/no",
+    "on/off",
+    "pass/fail",
+    "open/close",
+    "start/stop",
+    "get/set",
+    "push/pull",
+    "request/response",
+    "drag/drop",
+    "copy/paste",
+    "cut/paste",
+    "undo/redo",
+    "enable/disable",
+    "show/hide",
+    "import/export",
+    "ci/cd",
+    "a/b",
+    "pros/cons",
+    "he/she",
+    "his/her",
+    "him/her",
+    "s/he",
+    "and/or",
+    "either/or",
+    "or/and",
+    "w/o",
+    "km/h",
+    "req/s",
+    "ops/s",
+    "mb/s",
+    "gb/s",
+    "kb/s",
+    "m/s",
+    "rpc/s",
+    "qps/s",
 ];
 
 impl Rule for AndOr {
@@ -50,13 +89,22 @@ impl Rule for AndOr {
             for m in AND_OR.find_iter(text) {
                 let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
                 let word = m.as_str();
-                let mut d = Diagnostic::new(META.id, span, format!("ambiguous combinator `{word}`: both, either, or one of them?"))
-                    .with_question(format!("'{word}' — are both required, either one, or exactly one?"));
+                let mut d = Diagnostic::new(
+                    META.id,
+                    span,
+                    format!("ambiguous combinator `{word}`: both, either, or one of them?"),
+                )
+                .with_question(format!(
+                    "'{word}' — are both required, either one, or exactly one?"
+                ));
                 if word.eq_ignore_ascii_case("and/or") {
                     for choice in ["and", "or"] {
                         d = d.with_fix(Fix {
                             title: format!("Replace `{word}` with `{choice}`"),
-                            edits: vec![TextEdit { span, new_text: choice.into() }],
+                            edits: vec![TextEdit {
+                                span,
+                                new_text: choice.into(),
+                            }],
                         });
                     }
                 }
@@ -70,8 +118,18 @@ impl Rule for AndOr {
                 }
                 let span = Span::new(start, end);
                 out.push(
-                    Diagnostic::new(META.id, span, format!("`{}` joins alternatives with a slash: both, or one of them?", m.as_str()))
-                        .with_question(format!("'{}' — are both meant, or one of them (which)?", m.as_str())),
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        format!(
+                            "`{}` joins alternatives with a slash: both, or one of them?",
+                            m.as_str()
+                        ),
+                    )
+                    .with_question(format!(
+                        "'{}' — are both meant, or one of them (which)?",
+                        m.as_str()
+                    )),
                 );
             }
         }
@@ -89,15 +147,21 @@ fn is_alternative(doc: &SpecDoc, start: usize, end: usize, pair: &str) -> bool {
     }
     let before = doc.text[..start].chars().next_back();
     let after = doc.text[end..].chars().next();
-    if matches!(before, Some('/' | '.' | ':' | '~' | '-' | '_' | '@')) || matches!(after, Some('/' | '-' | '_' | '(')) {
+    if matches!(before, Some('/' | '.' | ':' | '~' | '-' | '_' | '@'))
+        || matches!(after, Some('/' | '-' | '_' | '('))
+    {
         return false;
     }
     if doc.text[end..].starts_with('.') && doc.text[end + 1..].starts_with(char::is_alphanumeric) {
         return false;
     }
-    let means = doc.prose[..start]
+    doc.prose[..start]
         .split_whitespace()
         .next_back()
-        .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "by" | "via" | "using" | "either" | "through" | "over"));
-    means
+        .is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "by" | "via" | "using" | "either" | "through" | "over"
+            )
+        })
 }

@@ -29,8 +29,12 @@ obligation that BCP 14 does not define.",
     },
 };
 
-static DECLARES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bRFC\s*-?\s*2119\b|\bRFC\s*-?\s*8174\b|\bBCP\s*-?\s*14\b").expect("static regex"));
-static LOWER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:must|shall|should)(?:\s+not)?\b").expect("static regex"));
+static DECLARES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bRFC\s*-?\s*2119\b|\bRFC\s*-?\s*8174\b|\bBCP\s*-?\s*14\b")
+        .expect("static regex")
+});
+static LOWER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:must|shall|should)(?:\s+not)?\b").expect("static regex"));
 static FALSE_CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:MUST|SHALL|SHOULD)\s+not\b|\b(?:WILL(?:\s+NOT)?|WON'T|MUSTN'T|SHAN'T|SHOULDN'T|NEEDS?\s+TO|HAS\s+TO|HAVE\s+TO|REQUIRED\s+TO)\b")
         .expect("static regex")
@@ -48,7 +52,12 @@ impl Rule for Bcp14Usage {
                 let text = doc.prose_slice(unit.span);
                 for m in LOWER.find_iter(text) {
                     let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
-                    let upper = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+                    let upper = m
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_uppercase();
                     out.push(
                         Diagnostic::new(
                             META.id,
@@ -82,15 +91,24 @@ impl Rule for Bcp14Usage {
                 let normalized = word.split_whitespace().collect::<Vec<_>>().join(" ");
                 let mut d = if normalized.ends_with(" not") {
                     let fixed = normalized.to_uppercase();
-                    Diagnostic::new(META.id, span, format!("`{word}` mixes cases: write `{fixed}`")).with_fix(replace(span, word, &fixed))
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        format!("`{word}` mixes cases: write `{fixed}`"),
+                    )
+                    .with_fix(replace(span, word, &fixed))
                 } else {
                     Diagnostic::new(
                         META.id,
                         span,
-                        format!("`{word}` is not a BCP 14 keyword: use MUST, SHALL, SHOULD or MAY (or lower case if it is not normative)"),
+                        format!(
+                            "`{word}` is not a BCP 14 keyword: use MUST, SHALL, SHOULD or MAY (or lower case if it is not normative)"
+                        ),
                     )
                 };
-                d = d.with_question(format!("What level of obligation does '{word}' express: MUST, SHOULD or MAY?"));
+                d = d.with_question(format!(
+                    "What level of obligation does '{word}' express: MUST, SHOULD or MAY?"
+                ));
                 if let Some(s) = spelled {
                     d = d.with_fix(replace(span, word, s));
                 }
@@ -104,14 +122,20 @@ impl Rule for Bcp14Usage {
 fn replace(span: Span, from: &str, to: &str) -> Fix {
     Fix {
         title: format!("Write `{to}` instead of `{from}`"),
-        edits: vec![TextEdit { span, new_text: to.into() }],
+        edits: vec![TextEdit {
+            span,
+            new_text: to.into(),
+        }],
     }
 }
 
 /// Capitals in a run of capitals (a shouted heading, a table header, an acronym list) are not
 /// keywords in disguise: look at the words on either side.
 fn shouting(prose: &str, span: Span) -> bool {
-    let word_before = prose[..span.start].split_whitespace().next_back().unwrap_or("");
+    let word_before = prose[..span.start]
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("");
     let word_after = prose[span.end..].split_whitespace().next().unwrap_or("");
     let caps = |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(char::is_lowercase);
     caps(word_before) || caps(word_after)

@@ -38,10 +38,21 @@ impl Rule for ComparativeWithoutBaseline {
             |span, unit| {
                 let clause = clause_around(doc, unit.span, span.start);
                 // The baseline may follow the comparative anywhere in the unit ("faster, by 20%, than …").
-                let rest = doc.prose_slice(crate::span::Span::new(span.end, unit.span.end)).to_ascii_lowercase();
-                let baseline = [" than ", "compared to", "compared with", "relative to", "versus", " vs", " from ", "proportional"]
-                    .iter()
-                    .any(|b| rest.contains(b));
+                let rest = doc
+                    .prose_slice(crate::span::Span::new(span.end, unit.span.end))
+                    .to_ascii_lowercase();
+                let baseline = [
+                    " than ",
+                    "compared to",
+                    "compared with",
+                    "relative to",
+                    "versus",
+                    " vs",
+                    " from ",
+                    "proportional",
+                ]
+                .iter()
+                .any(|b| rest.contains(b));
                 !baseline && !has_number(doc, clause)
             },
             |word| {

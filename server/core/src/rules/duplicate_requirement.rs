@@ -27,8 +27,9 @@ inflate coverage, since two ids point at one behaviour.",
 };
 
 const FILLER: &[&str] = &[
-    "the", "a", "an", "and", "or", "of", "to", "in", "into", "for", "on", "with", "by", "at", "from", "be", "is", "are", "must",
-    "shall", "should", "will", "may", "not", "system", "that", "this", "it", "its", "as", "all", "any", "each",
+    "the", "a", "an", "and", "or", "of", "to", "in", "into", "for", "on", "with", "by", "at",
+    "from", "be", "is", "are", "must", "shall", "should", "will", "may", "not", "system", "that",
+    "this", "it", "its", "as", "all", "any", "each",
 ];
 
 struct Candidate {
@@ -49,12 +50,20 @@ impl Rule for DuplicateRequirement {
         };
         let mut candidates: Vec<Candidate> = Vec::new();
         // Statements and requirement items; scenarios repeat their WHEN/THEN steps by design.
-        for unit in ctx.scope.units.iter().filter(|u| u.kind != UnitKind::Scenario) {
+        for unit in ctx
+            .scope
+            .units
+            .iter()
+            .filter(|u| u.kind != UnitKind::Scenario)
+        {
             let words = content_words(doc, unit.span);
             if words.len() < 5 {
                 continue;
             }
-            let pairs = words.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect();
+            let pairs = words
+                .windows(2)
+                .map(|w| (w[0].clone(), w[1].clone()))
+                .collect();
             candidates.push(Candidate {
                 span: unit.span,
                 pairs,
@@ -101,12 +110,15 @@ impl Rule for DuplicateRequirement {
     }
 }
 
-/// Words of the statement, code included: `name` and `name, tags` differ.
+/// Words of the statement, code included (`name` and `name, tags` differ), ids left out.
 fn content_words(doc: &SpecDoc, span: Span) -> Vec<String> {
-    let text = doc.slice(span);
-    let ids: Vec<&str> = doc.ids.iter().filter(|o| span.covers(o.span)).map(|o| o.id.as_str()).collect();
+    let mut text = doc.slice(span).to_string();
+    for o in doc.ids.iter().filter(|o| span.covers(o.span)) {
+        let (start, end) = (o.span.start - span.start, o.span.end - span.start);
+        text.replace_range(start..end, &" ".repeat(end - start));
+    }
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !ids.contains(w))
+        .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .filter(|w| !FILLER.contains(&w.as_str()))
         .collect()

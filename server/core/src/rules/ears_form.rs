@@ -28,7 +28,8 @@ check. A criterion that drifts out of the template usually lost one of the three
     },
 };
 
-static LEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\W*(while|when|if|where)\b").expect("static regex"));
+static LEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\W*(while|when|if|where)\b").expect("static regex"));
 static WHEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bwhen\b").expect("static regex"));
 
 fn is_ears_document(doc: &SpecDoc, ctx: &Context<'_>) -> bool {
@@ -37,7 +38,8 @@ fn is_ears_document(doc: &SpecDoc, ctx: &Context<'_>) -> bool {
         .as_ref()
         .and_then(|f| f.values.get("ears"))
         .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
-    opted_in || (ctx.kind == DocKind::Requirements && matches!(ctx.family, Family::Kiro | Family::CcSdd))
+    opted_in
+        || (ctx.kind == DocKind::Requirements && matches!(ctx.family, Family::Kiro | Family::CcSdd))
 }
 
 impl Rule for EarsForm {
@@ -51,18 +53,29 @@ impl Rule for EarsForm {
         }
         let mut out = Vec::new();
         // Kiro's numbered acceptance criteria are the ids `N.M` this document defines.
-        for id in doc.ids.iter().filter(|o| o.role == IdRole::Definition && o.id.contains('.') && !o.id.contains('-')) {
+        for id in doc
+            .ids
+            .iter()
+            .filter(|o| o.role == IdRole::Definition && o.id.contains('.') && !o.id.contains('-'))
+        {
             let Some(block) = id.block else { continue };
             if !matches!(doc.blocks[block].kind, BlockKind::ListItem { .. }) {
                 continue;
             }
             // The item's own text: the item itself (tight list) or its first paragraph (loose).
-            let Some(unit) = doc.units.iter().find(|u| u.block == block || doc.blocks[u.block].parent == Some(block)) else {
+            let Some(unit) = doc
+                .units
+                .iter()
+                .find(|u| u.block == block || doc.blocks[u.block].parent == Some(block))
+            else {
                 continue;
             };
             let text = doc.prose_slice(unit.span);
             let lead = text.len() - text.trim_start().len();
-            let span = Span::new(unit.span.start + lead, unit.span.start + text.trim_end().len());
+            let span = Span::new(
+                unit.span.start + lead,
+                unit.span.start + text.trim_end().len(),
+            );
             if let Some(problem) = problem(text) {
                 out.push(
                     Diagnostic::new(META.id, span, format!("acceptance criterion {}: {problem}", id.id))
@@ -76,8 +89,14 @@ impl Rule for EarsForm {
 
 fn problem(text: &str) -> Option<String> {
     let parsed = ears::parse(text, 0);
-    let leading = LEADING.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_ascii_uppercase());
-    let has_shall = text.to_ascii_lowercase().split(|c: char| !c.is_alphabetic()).any(|w| w == "shall" || w == "must");
+    let leading = LEADING
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_ascii_uppercase());
+    let has_shall = text
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w == "shall" || w == "must");
     if !has_shall {
         return Some(match leading {
             Some(kw) => format!("{kw} clause has no SHALL response"),
@@ -85,14 +104,23 @@ fn problem(text: &str) -> Option<String> {
         });
     }
     if WHEN.find_iter(text).count() > 1 {
-        return Some("more than one WHEN trigger: split it or combine the triggers with AND".into());
+        return Some(
+            "more than one WHEN trigger: split it or combine the triggers with AND".into(),
+        );
     }
     match parsed {
         None => Some(match leading {
-            Some(kw) => format!("{kw} clause is not followed by a system and SHALL (\"{kw} …, the <system> SHALL …\")"),
-            None => "fits no EARS pattern: start with WHEN, WHILE, IF, WHERE or \"THE <system> SHALL\"".into(),
+            Some(kw) => format!(
+                "{kw} clause is not followed by a system and SHALL (\"{kw} …, the <system> SHALL …\")"
+            ),
+            None => {
+                "fits no EARS pattern: start with WHEN, WHILE, IF, WHERE or \"THE <system> SHALL\""
+                    .into()
+            }
         }),
-        Some(e) if e.pattern == EarsPattern::Unwanted && !e.has_then => Some("IF clause without THEN (\"IF <condition> THEN the <system> SHALL …\")".into()),
+        Some(e) if e.pattern == EarsPattern::Unwanted && !e.has_then => {
+            Some("IF clause without THEN (\"IF <condition> THEN the <system> SHALL …\")".into())
+        }
         Some(e) if e.system.is_none() => Some("no system named before SHALL".into()),
         Some(_) => None,
     }

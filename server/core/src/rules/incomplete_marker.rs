@@ -1,7 +1,7 @@
 //! `incomplete-marker`: TBD, TBC, TODO, FIXME, `???` and `[NEEDS CLARIFICATION: …]`.
 
 use super::{Context, Rule, RuleDoc, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
 use crate::span::Span;
 use crate::syntax::SpecDoc;
 use regex::Regex;
@@ -94,6 +94,15 @@ impl Rule for IncompleteMarker {
                 } else {
                     Diagnostic::new(META.id, span, format!("`{text}` marks unfinished content"))
                         .with_question(format!("What should replace `{text}`, and who decides it?"))
+                        .with_fix(Fix {
+                            title: format!("Turn `{text}` into a clarification question"),
+                            edits: vec![TextEdit {
+                                span,
+                                new_text: format!(
+                                    "[NEEDS CLARIFICATION: what should replace {text}?]"
+                                ),
+                            }],
+                        })
                 };
                 Some(d)
             })

@@ -40,9 +40,25 @@ impl Rule for MissingNormativeKeyword {
         let mut out = Vec::new();
         for unit in &ctx.scope.units {
             // Checklist and task items (`- [ ] FR-008: Examples updated`) verify, they do not oblige.
-            let checkbox = matches!(doc.blocks[unit.block].kind, BlockKind::ListItem { checkbox: Some(_), .. })
-                || doc.blocks[unit.block].parent.is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { checkbox: Some(_), .. }));
-            if unit.kind == UnitKind::Scenario || checkbox || matches!(doc.blocks[unit.block].kind, BlockKind::TableCell { .. }) {
+            let checkbox = matches!(
+                doc.blocks[unit.block].kind,
+                BlockKind::ListItem {
+                    checkbox: Some(_),
+                    ..
+                }
+            ) || doc.blocks[unit.block].parent.is_some_and(|p| {
+                matches!(
+                    doc.blocks[p].kind,
+                    BlockKind::ListItem {
+                        checkbox: Some(_),
+                        ..
+                    }
+                )
+            });
+            if unit.kind == UnitKind::Scenario
+                || checkbox
+                || matches!(doc.blocks[unit.block].kind, BlockKind::TableCell { .. })
+            {
                 continue;
             }
             let label = doc
@@ -59,14 +75,24 @@ impl Rule for MissingNormativeKeyword {
                 continue;
             }
             let text = doc.prose_slice(unit.span).trim_end();
-            if text.ends_with(':') || ANY_KEYWORD.is_match(text) || text.split_whitespace().count() < 3 {
+            if text.ends_with(':')
+                || ANY_KEYWORD.is_match(text)
+                || text.split_whitespace().count() < 3
+            {
                 continue;
             }
             let span = label.map_or(first_line(doc, unit.span), |o| o.span);
-            let name = label.map_or_else(|| "this requirement".to_string(), |o| format!("`{}`", o.id));
+            let name =
+                label.map_or_else(|| "this requirement".to_string(), |o| format!("`{}`", o.id));
             out.push(
-                Diagnostic::new(META.id, span, format!("{name} states no obligation: no MUST, SHALL, SHOULD or WILL"))
-                    .with_question(format!("Is {name} mandatory (MUST), recommended (SHOULD) or optional (MAY)?")),
+                Diagnostic::new(
+                    META.id,
+                    span,
+                    format!("{name} states no obligation: no MUST, SHALL, SHOULD or WILL"),
+                )
+                .with_question(format!(
+                    "Is {name} mandatory (MUST), recommended (SHOULD) or optional (MAY)?"
+                )),
             );
         }
         out
@@ -78,12 +104,18 @@ fn criteria_section(doc: &SpecDoc, block: usize) -> bool {
     doc.blocks[block].section.is_some_and(|s| {
         doc.section_path_indices(s).into_iter().any(|i| {
             let t = doc.sections[i].title.to_lowercase();
-            t.contains("success criteria") || t.contains("outcome") || t.contains("acceptance") || t.contains("scenario")
+            t.contains("success criteria")
+                || t.contains("outcome")
+                || t.contains("acceptance")
+                || t.contains("scenario")
         })
     })
 }
 
 fn first_line(doc: &SpecDoc, span: Span) -> Span {
     let text = doc.slice(span);
-    Span::new(span.start, span.start + text.find(['\n', '\r']).unwrap_or(text.len()))
+    Span::new(
+        span.start,
+        span.start + text.find(['\n', '\r']).unwrap_or(text.len()),
+    )
 }

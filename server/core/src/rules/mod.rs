@@ -4,8 +4,8 @@
 //! docs: the CLI's `rules` and `explain`, the generated `docs/rules/*.md`, hover text and the
 //! editors' settings all read it.
 
-mod and_or;
 mod ambiguous_reference;
+mod and_or;
 mod bcp14_usage;
 mod comparative_without_baseline;
 mod duplicate_requirement;
@@ -140,7 +140,8 @@ pub(crate) fn is_mention(prose: &str, span: crate::span::Span) -> bool {
 pub(crate) fn word_list(ctx: &Context<'_>, rule: &'static str, data: &'static str) -> Arc<Lexicon> {
     if ctx.config.customises_words(rule) {
         let builtin = Lexicon::parse_list(data);
-        ctx.config.lexicon(rule, || Lexicon::new(ctx.config.word_list(rule, &builtin)))
+        ctx.config
+            .lexicon(rule, || Lexicon::new(ctx.config.word_list(rule, &builtin)))
     } else {
         lexicon::builtin(rule, data)
     }
@@ -213,7 +214,10 @@ pub(crate) fn word_findings(
     for unit in &ctx.scope.units {
         for hit in lexicon.find(&doc.prose, unit.span.start, unit.span.end) {
             let span = Span::new(hit.start, hit.end);
-            if in_quotes(doc.prose_slice(Span::new(unit.span.start, span.start))) || is_name(doc, unit.span, span) || !keep(span, unit) {
+            if in_quotes(doc.prose_slice(Span::new(unit.span.start, span.start)))
+                || is_name(doc, unit.span, span)
+                || !keep(span, unit)
+            {
                 continue;
             }
             let (message, question) = describe(doc.slice(span));
@@ -225,7 +229,8 @@ pub(crate) fn word_findings(
 
 /// Whether a position after `before` is inside a quotation (straight or curly quotes).
 pub(crate) fn in_quotes(before: &str) -> bool {
-    before.matches('"').count() % 2 == 1 || before.matches('“').count() > before.matches('”').count()
+    before.matches('"').count() % 2 == 1
+        || before.matches('“').count() > before.matches('”').count()
 }
 
 /// A capitalised word inside a sentence is a name or a title (`the Quick Start guide`), not
@@ -236,14 +241,20 @@ fn is_name(doc: &SpecDoc, unit: Span, span: Span) -> bool {
         return false;
     }
     let before = doc.prose[unit.start..span.start].trim_end();
-    !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '*', '(', '-', '—', '|']) || before.chars().all(|c| !c.is_alphanumeric()))
+    !(before.is_empty()
+        || before.ends_with(['.', '!', '?', ':', '*', '(', '-', '—', '|'])
+        || before.chars().all(|c| !c.is_alphanumeric()))
 }
 
 /// Whether the text right before `span` (in the same unit) ends with one of `words`.
 pub(crate) fn preceded_by(doc: &SpecDoc, span: Span, words: &[&str]) -> bool {
     let before = doc.prose[..span.start].trim_end().to_ascii_lowercase();
     words.iter().any(|w| {
-        before.ends_with(w) && before[..before.len() - w.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+        before.ends_with(w)
+            && before[..before.len() - w.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
     })
 }
 

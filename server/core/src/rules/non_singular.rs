@@ -44,10 +44,18 @@ impl Rule for NonSingular {
                 .keywords
                 .iter()
                 .filter(|k| k.strength == KeywordStrength::Normative)
-                .filter(|k| matches!(k.word.split(' ').next().unwrap_or(""), "MUST" | "SHALL" | "SHOULD" | "MAY"))
+                .filter(|k| {
+                    matches!(
+                        k.word.split(' ').next().unwrap_or(""),
+                        "MUST" | "SHALL" | "SHOULD" | "MAY"
+                    )
+                })
                 .collect();
             let any_capital = verbs.iter().any(|k| k.uppercase);
-            let binding: Vec<_> = verbs.into_iter().filter(|k| k.uppercase || !any_capital).collect();
+            let binding: Vec<_> = verbs
+                .into_iter()
+                .filter(|k| k.uppercase || !any_capital)
+                .collect();
             if binding.len() >= 2 {
                 let second = binding[1];
                 let words: Vec<&str> = binding.iter().map(|k| k.word.as_str()).collect();
@@ -67,8 +75,17 @@ impl Rule for NonSingular {
             {
                 let span = Span::new(st.span.start + m.start(), st.span.start + m.end());
                 out.push(
-                    Diagnostic::new(META.id, span, format!("one keyword governs several actions (`{}`): one requirement each", m.as_str()))
-                        .with_question("Can each of these actions be met, tested and traced on its own?"),
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        format!(
+                            "one keyword governs several actions (`{}`): one requirement each",
+                            m.as_str()
+                        ),
+                    )
+                    .with_question(
+                        "Can each of these actions be met, tested and traced on its own?",
+                    ),
                 );
             }
         }

@@ -41,8 +41,12 @@ impl Rule for OpenEndedList {
                     span.end += 1;
                 }
                 let text = doc.slice(span).to_string();
-                let mut d = Diagnostic::new(META.id, span, format!("open-ended list: `{text}` leaves the list unbounded"))
-                    .with_question(format!("'{text}' — what is the complete list?"));
+                let mut d = Diagnostic::new(
+                    META.id,
+                    span,
+                    format!("open-ended list: `{text}` leaves the list unbounded"),
+                )
+                .with_question(format!("'{text}' — what is the complete list?"));
                 if let Some(fix) = close_list(doc, span, unit.span) {
                     d = d.with_fix(fix);
                 }
@@ -61,7 +65,8 @@ fn close_list(doc: &SpecDoc, span: Span, unit: Span) -> Option<Fix> {
     let start = unit.start + trimmed.len();
     let rest = &doc.text[span.end..unit.end];
     // Text continues after the open end: only the phrase itself can go.
-    let ends_clause = rest.trim_start().is_empty() || rest.trim_start().starts_with(['.', ';', ')', ',']);
+    let ends_clause =
+        rest.trim_start().is_empty() || rest.trim_start().starts_with(['.', ';', ')', ',']);
     if !ends_clause || start == unit.start {
         return None;
     }
@@ -70,7 +75,11 @@ fn close_list(doc: &SpecDoc, span: Span, unit: Span) -> Option<Fix> {
         title: format!("Close the list (remove `{}`)", doc.slice(span)),
         edits: vec![TextEdit {
             span: Span::new(start, span.end),
-            new_text: if ends_sentence { ".".into() } else { String::new() },
+            new_text: if ends_sentence {
+                ".".into()
+            } else {
+                String::new()
+            },
         }],
     })
 }

@@ -35,20 +35,109 @@ static SYSTEM_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Irregular past participles that take an agent.
 const IRREGULAR: &[&str] = &[
-    "sent", "built", "kept", "made", "set", "put", "shown", "done", "written", "run", "held", "told", "sold", "paid",
-    "read", "given", "taken", "chosen", "drawn", "sought", "brought", "bought", "caught", "taught", "thrown", "known",
-    "hidden", "frozen", "spent", "split", "shut", "cut", "struck", "undone", "rewritten", "overridden", "withdrawn",
+    "sent",
+    "built",
+    "kept",
+    "made",
+    "set",
+    "put",
+    "shown",
+    "done",
+    "written",
+    "run",
+    "held",
+    "told",
+    "sold",
+    "paid",
+    "read",
+    "given",
+    "taken",
+    "chosen",
+    "drawn",
+    "sought",
+    "brought",
+    "bought",
+    "caught",
+    "taught",
+    "thrown",
+    "known",
+    "hidden",
+    "frozen",
+    "spent",
+    "split",
+    "shut",
+    "cut",
+    "struck",
+    "undone",
+    "rewritten",
+    "overridden",
+    "withdrawn",
 ];
 
 /// Participles that describe a state, not an action someone performs.
 const STATIVE: &[&str] = &[
-    "based", "limited", "located", "required", "allowed", "permitted", "prohibited", "forbidden", "supported",
-    "expected", "enabled", "disabled", "needed", "used", "designed", "intended", "considered", "deemed",
-    "aligned", "compatible", "related", "associated", "connected", "exposed", "available", "accessible", "able",
-    "unable", "responsible", "composed", "comprised", "contained", "included", "excluded", "scoped", "bounded",
-    "known", "given", "hidden", "configured", "optimized", "optimised", "authenticated", "authorized", "authorised",
-    "idempotent", "backed", "versioned", "localized", "localised", "documented", "named", "ordered", "sorted",
-    "rendered", "displayed", "visible", "encoded", "formatted", "structured", "organized", "organised",
+    "based",
+    "limited",
+    "located",
+    "required",
+    "allowed",
+    "permitted",
+    "prohibited",
+    "forbidden",
+    "supported",
+    "expected",
+    "enabled",
+    "disabled",
+    "needed",
+    "used",
+    "designed",
+    "intended",
+    "considered",
+    "deemed",
+    "aligned",
+    "compatible",
+    "related",
+    "associated",
+    "connected",
+    "exposed",
+    "available",
+    "accessible",
+    "able",
+    "unable",
+    "responsible",
+    "composed",
+    "comprised",
+    "contained",
+    "included",
+    "excluded",
+    "scoped",
+    "bounded",
+    "known",
+    "given",
+    "hidden",
+    "configured",
+    "optimized",
+    "optimised",
+    "authenticated",
+    "authorized",
+    "authorised",
+    "idempotent",
+    "backed",
+    "versioned",
+    "localized",
+    "localised",
+    "documented",
+    "named",
+    "ordered",
+    "sorted",
+    "rendered",
+    "displayed",
+    "visible",
+    "encoded",
+    "formatted",
+    "structured",
+    "organized",
+    "organised",
 ];
 
 impl Rule for PassiveWithoutAgent {
@@ -66,21 +155,33 @@ impl Rule for PassiveWithoutAgent {
                 continue;
             }
             for caps in PASSIVE.captures_iter(text) {
-                let (Some(all), Some(p)) = (caps.get(0), caps.get(1)) else { continue };
+                let (Some(all), Some(p)) = (caps.get(0), caps.get(1)) else {
+                    continue;
+                };
                 let participle = p.as_str().to_ascii_lowercase();
-                let is_participle = (participle.ends_with("ed") && participle.len() > 4) || IRREGULAR.contains(&participle.as_str());
+                let is_participle = (participle.ends_with("ed") && participle.len() > 4)
+                    || IRREGULAR.contains(&participle.as_str());
                 if !is_participle || STATIVE.contains(&participle.as_str()) {
                     continue;
                 }
                 let span = Span::new(st.span.start + all.start(), st.span.start + all.end());
                 let clause = clause_around(doc, unit.span, span.end);
-                let rest = doc.prose_slice(Span::new(span.end, clause.end.max(span.end))).to_ascii_lowercase();
+                let rest = doc
+                    .prose_slice(Span::new(span.end, clause.end.max(span.end)))
+                    .to_ascii_lowercase();
                 if rest.contains(" by ") || rest.starts_with("by ") {
                     continue;
                 }
                 out.push(
-                    Diagnostic::new(META.id, span, format!("passive `{}` hides who acts", all.as_str()))
-                        .with_question(format!("Who or what {} it — which component or role?", p.as_str())),
+                    Diagnostic::new(
+                        META.id,
+                        span,
+                        format!("passive `{}` hides who acts", all.as_str()),
+                    )
+                    .with_question(format!(
+                        "'{}' — which component or role does this?",
+                        all.as_str()
+                    )),
                 );
                 break;
             }

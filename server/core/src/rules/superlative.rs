@@ -37,7 +37,9 @@ impl Rule for Superlative {
             |span, unit| !has_number(doc, clause_around(doc, unit.span, span.start)),
             |word| {
                 (
-                    format!("unbounded superlative `{word}`: no implementation can be shown to meet it"),
+                    format!(
+                        "unbounded superlative `{word}`: no implementation can be shown to meet it"
+                    ),
                     format!("'{word}' — what bound is good enough, measured how?"),
                 )
             },

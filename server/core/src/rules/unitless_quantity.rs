@@ -35,7 +35,10 @@ static BOUND: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words after a number that end the bound rather than name its unit.
-const NOT_UNITS: &[&str] = &["and", "or", "but", "if", "when", "whenever", "before", "after", "then", "unless", "while", "until", "so", "to", "for"];
+const NOT_UNITS: &[&str] = &[
+    "and", "or", "but", "if", "when", "whenever", "before", "after", "then", "unless", "while",
+    "until", "so", "to", "for",
+];
 
 impl Rule for UnitlessQuantity {
     fn meta(&self) -> &'static RuleMeta {
@@ -47,16 +50,27 @@ impl Rule for UnitlessQuantity {
         for unit in &ctx.scope.units {
             let text = doc.prose_slice(unit.span);
             for caps in BOUND.captures_iter(text) {
-                let (Some(all), Some(num)) = (caps.get(0), caps.get(1)) else { continue };
+                let (Some(all), Some(num)) = (caps.get(0), caps.get(1)) else {
+                    continue;
+                };
                 let after = &text[num.end()..];
-                let versioned = text[..all.start()].to_ascii_lowercase().split_whitespace().rev().take(4).any(|w| w.starts_with("version"));
+                let versioned = text[..all.start()]
+                    .to_ascii_lowercase()
+                    .split_whitespace()
+                    .rev()
+                    .take(4)
+                    .any(|w| w.starts_with("version"));
                 if has_unit(after) || is_year(num.as_str(), all.as_str()) || versioned {
                     continue;
                 }
                 let span = Span::new(unit.span.start + all.start(), unit.span.start + all.end());
                 out.push(
                     Diagnostic::new(META.id, span, format!("`{}` has no unit", all.as_str()))
-                        .with_question(format!("'{}' — {} what: milliseconds, seconds, requests, megabytes?", all.as_str(), num.as_str())),
+                        .with_question(format!(
+                            "'{}' — {} what: milliseconds, seconds, requests, megabytes?",
+                            all.as_str(),
+                            num.as_str()
+                        )),
                 );
             }
         }
@@ -67,19 +81,27 @@ impl Rule for UnitlessQuantity {
 fn has_unit(after: &str) -> bool {
     let rest = after.trim_start_matches([' ', '\u{a0}']);
     // `5%`, `2×`, `3x`, `10ms`, `5-10 s` (a range: look past it).
-    if rest.starts_with(['%', '×', '°', '$', '€', '£']) || after.starts_with(|c: char| c.is_alphabetic()) {
+    if rest.starts_with(['%', '×', '°', '$', '€', '£'])
+        || after.starts_with(|c: char| c.is_alphabetic())
+    {
         return true;
     }
     if let Some(range) = rest.strip_prefix(['-', '–']) {
         let past = range.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
         return has_unit(past);
     }
-    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '/').collect();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '/')
+        .collect();
     !word.is_empty() && !NOT_UNITS.contains(&word.to_ascii_lowercase().as_str())
 }
 
 fn is_year(num: &str, bound: &str) -> bool {
     let lower = bound.to_ascii_lowercase();
-    let temporal = lower.starts_with("after") || lower.starts_with("before") || lower.starts_with("within") || lower.starts_with("by");
+    let temporal = lower.starts_with("after")
+        || lower.starts_with("before")
+        || lower.starts_with("within")
+        || lower.starts_with("by");
     num.len() == 4 && num.parse::<u32>().is_ok_and(|y| (1900..=2200).contains(&y)) && temporal
 }

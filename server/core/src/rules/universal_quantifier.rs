@@ -38,7 +38,9 @@ impl Rule for UniversalQuantifier {
             |word| {
                 (
                     format!("universal quantifier `{word}`: is there really no exception?"),
-                    format!("'{word}' — is this truly without exception, and how would a test show it?"),
+                    format!(
+                        "'{word}' — is this truly without exception, and how would a test show it?"
+                    ),
                 )
             },
         )

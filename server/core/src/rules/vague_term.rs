@@ -1,9 +1,14 @@
 //! `vague-term`: subjective or unmeasurable qualities in requirements.
 
-use super::{Context, Rule, RuleDoc, RuleMeta, clause_around, has_number, next_word, preceded_by, word_findings};
+use super::{
+    Context, Rule, RuleDoc, RuleMeta, clause_around, has_number, next_word, preceded_by,
+    word_findings,
+};
 use crate::scope::UnitKind;
 
-const QUANTITIES: &[&str] = &["several", "many", "numerous", "a few", "a lot of", "lots of", "large", "huge", "massive"];
+const QUANTITIES: &[&str] = &[
+    "several", "many", "numerous", "a few", "a lot of", "lots of", "large", "huge", "massive",
+];
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::SpecDoc;
 
@@ -44,13 +49,17 @@ impl Rule for VagueTerm {
             |span, unit| {
                 let word = doc.slice(span).to_ascii_lowercase();
                 // `as appropriate`, `if necessary`: the escape clause is weak-phrase's finding.
-                if word.starts_with("appropriate") && preceded_by(doc, span, &["as", "where", "when", "if"]) {
+                if word.starts_with("appropriate")
+                    && preceded_by(doc, span, &["as", "where", "when", "if"])
+                {
                     return false;
                 }
                 let clause = clause_around(doc, unit.span, span.start);
                 let clause_text = doc.prose_slice(clause).to_ascii_lowercase();
                 // `the appropriate workflow based on its state`: the criterion is stated.
-                if word.starts_with("appropriate") && (clause_text.contains("based on") || clause_text.contains("according to")) {
+                if word.starts_with("appropriate")
+                    && (clause_text.contains("based on") || clause_text.contains("according to"))
+                {
                     return false;
                 }
                 // A scenario's "several artifacts are ready" sets up a test; it obliges no one.
@@ -60,7 +69,10 @@ impl Rule for VagueTerm {
                 // `quick start`, `fast path`: names, not qualities.
                 if matches!(
                     (word.as_str(), next_word(doc, span).as_str()),
-                    ("quick", "start" | "reference" | "guide" | "links" | "fix" | "fixes" | "look") | ("fast", "path" | "forward" | "track" | "mode")
+                    (
+                        "quick",
+                        "start" | "reference" | "guide" | "links" | "fix" | "fixes" | "look"
+                    ) | ("fast", "path" | "forward" | "track" | "mode")
                 ) {
                     return false;
                 }
@@ -80,17 +92,26 @@ impl Rule for VagueTerm {
 fn question(word: &str) -> String {
     let w = word.to_ascii_lowercase();
     let specific = match w.as_str() {
-        "fast" | "quick" | "quickly" | "rapid" | "rapidly" | "speedy" | "slow" | "slowly" | "instant" | "instantly"
-        | "responsive" | "performant" | "high-performance" | "high performance" | "timely" | "in a timely manner"
-        | "near real-time" => "what latency or duration, at which percentile, under what load?",
-        "scalable" => "up to what load (users, requests per second, data volume), with what latency there?",
-        "user-friendly" | "user friendly" | "easy" | "easily" | "easy-to-use" | "easy to use" | "intuitive" | "intuitively"
-        | "convenient" | "conveniently" | "straightforward" => {
+        "fast" | "quick" | "quickly" | "rapid" | "rapidly" | "speedy" | "slow" | "slowly"
+        | "instant" | "instantly" | "responsive" | "performant" | "high-performance"
+        | "high performance" | "timely" | "in a timely manner" | "near real-time" => {
+            "what latency or duration, at which percentile, under what load?"
+        }
+        "scalable" => {
+            "up to what load (users, requests per second, data volume), with what latency there?"
+        }
+        "user-friendly" | "user friendly" | "easy" | "easily" | "easy-to-use" | "easy to use"
+        | "intuitive" | "intuitively" | "convenient" | "conveniently" | "straightforward" => {
             "which task, by which users, in how many steps or how much time, with what success rate?"
         }
-        "robust" | "robustly" | "graceful" | "gracefully" => "which failures must be survived, and what is the observable behaviour then?",
-        "large" | "huge" | "massive" | "several" | "many" | "numerous" | "a few" | "a lot of" | "lots of" => "how many or how much, exactly?",
-        "efficient" | "efficiently" | "lightweight" => "what resource budget (CPU, memory, cost) must it stay within?",
+        "robust" | "robustly" | "graceful" | "gracefully" => {
+            "which failures must be survived, and what is the observable behaviour then?"
+        }
+        "large" | "huge" | "massive" | "several" | "many" | "numerous" | "a few" | "a lot of"
+        | "lots of" => "how many or how much, exactly?",
+        "efficient" | "efficiently" | "lightweight" => {
+            "what resource budget (CPU, memory, cost) must it stay within?"
+        }
         _ => "what measurable criterion decides whether this is met?",
     };
     format!("'{word}' — {specific}")

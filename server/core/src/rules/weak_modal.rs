@@ -27,7 +27,8 @@ behaviour, a wish or an obligation. An agent will treat it as optional.",
     },
 };
 
-static MODAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:may|might|could|can|would)\b").expect("static regex"));
+static MODAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:may|might|could|can|would)\b").expect("static regex"));
 
 impl Rule for WeakModal {
     fn meta(&self) -> &'static RuleMeta {
@@ -37,12 +38,17 @@ impl Rule for WeakModal {
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for unit in &ctx.scope.units {
-            if unit.kind == UnitKind::Scenario || has_any_keyword(doc, unit) || is_success_criterion(doc, unit) {
+            if unit.kind == UnitKind::Scenario
+                || has_any_keyword(doc, unit)
+                || is_success_criterion(doc, unit)
+            {
                 continue;
             }
             let text = doc.prose_slice(unit.span);
             // Only the first modal: one finding per requirement says enough.
-            let Some(m) = MODAL.find_iter(text).find(|m| !in_quotes(text, m.start())) else { continue };
+            let Some(m) = MODAL.find_iter(text).find(|m| !in_quotes(text, m.start())) else {
+                continue;
+            };
             let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
             let word = m.as_str();
             out.push(
@@ -57,16 +63,19 @@ impl Rule for WeakModal {
 /// Any keyword that states an obligation, in any case (`should` and `will` included: weaker,
 /// but a choice the author made).
 fn has_any_keyword(doc: &SpecDoc, unit: &NormativeUnit) -> bool {
-    static BINDING: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:must|shall|should|will|required)\b|\bMAY\b|\bOPTIONAL\b").expect("static regex"));
+    static BINDING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i:\b(?:must|shall|should|will|required)\b)|\bMAY\b|\bOPTIONAL\b")
+            .expect("static regex")
+    });
     BINDING.is_match(doc.prose_slice(unit.span))
 }
 
 fn is_success_criterion(doc: &SpecDoc, unit: &NormativeUnit) -> bool {
-    let labelled = doc
-        .ids
-        .iter()
-        .any(|o| unit.span.covers(o.span) && o.role == IdRole::Definition && o.kind == IdKind::SuccessCriterion);
+    let labelled = doc.ids.iter().any(|o| {
+        unit.span.covers(o.span)
+            && o.role == IdRole::Definition
+            && o.kind == IdKind::SuccessCriterion
+    });
     let titled = doc.blocks[unit.block].section.is_some_and(|s| {
         let t = doc.sections[s].title.to_lowercase();
         t.contains("success criteria") || t.contains("measurable outcomes")

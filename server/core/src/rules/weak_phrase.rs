@@ -47,12 +47,24 @@ impl Rule for WeakPhrase {
             },
             |phrase| {
                 let lower = phrase.to_ascii_lowercase();
-                let question = if matches!(lower.as_str(), "be able to" | "be capable of" | "capable of" | "have the ability to" | "has the ability to") {
+                let question = if matches!(
+                    lower.as_str(),
+                    "be able to"
+                        | "be capable of"
+                        | "capable of"
+                        | "have the ability to"
+                        | "has the ability to"
+                ) {
                     format!("'{phrase}' — must the behaviour actually happen, and when?")
                 } else {
-                    format!("'{phrase}' — under exactly which conditions does this apply, and what happens otherwise?")
+                    format!(
+                        "'{phrase}' — under exactly which conditions does this apply, and what happens otherwise?"
+                    )
                 };
-                (format!("weak phrase `{phrase}` makes the requirement unverifiable"), question)
+                (
+                    format!("weak phrase `{phrase}` makes the requirement unverifiable"),
+                    question,
+                )
             },
         )
     }

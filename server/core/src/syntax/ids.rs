@@ -129,12 +129,17 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
         for m in patterns.find_iter(prose) {
             // `FR-003-NOTE`, `SC-001a`: a longer token that only starts like an id.
             let after = &prose[m.end()..];
-            if after.starts_with(|c: char| c.is_alphanumeric()) || (after.starts_with('-') && after[1..].starts_with(|c: char| c.is_alphanumeric())) {
+            if after.starts_with(|c: char| c.is_alphanumeric())
+                || (after.starts_with('-') && after[1..].starts_with(|c: char| c.is_alphanumeric()))
+            {
                 continue;
             }
             let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
             let kind = IdKind::of(m.as_str());
-            let role = if opens_item && span.start == first_token_at && labels(kind, &doc.blocks[unit.block].kind, &prose[m.end()..]) {
+            let role = if opens_item
+                && span.start == first_token_at
+                && labels(kind, &doc.blocks[unit.block].kind, &prose[m.end()..])
+            {
                 IdRole::Definition
             } else {
                 IdRole::Reference
@@ -173,7 +178,12 @@ fn labels(kind: IdKind, block: &BlockKind, after: &str) -> bool {
     if starts_a_range(after) {
         return false;
     }
-    if kind == IdKind::Task || matches!(block, BlockKind::Heading { .. } | BlockKind::TableCell { .. }) {
+    if kind == IdKind::Task
+        || matches!(
+            block,
+            BlockKind::Heading { .. } | BlockKind::TableCell { .. }
+        )
+    {
         return true;
     }
     let rest = after.trim_start_matches(['*', '_', ' ', '\t']);
@@ -184,8 +194,13 @@ fn labels(kind: IdKind, block: &BlockKind, after: &str) -> bool {
 fn starts_a_range(after: &str) -> bool {
     let rest = after.trim_start_matches([' ', '*', '_']);
     let next: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-    rest.starts_with([',', '/', '&', '+']) || rest.starts_with("–") || rest.starts_with("- ") && rest[2..].starts_with(|c: char| c.is_ascii_uppercase())
-        || matches!(next.to_ascii_lowercase().as_str(), "through" | "to" | "and" | "or" | "thru")
+    rest.starts_with([',', '/', '&', '+'])
+        || rest.starts_with("–")
+        || rest.starts_with("- ") && rest[2..].starts_with(|c: char| c.is_ascii_uppercase())
+        || matches!(
+            next.to_ascii_lowercase().as_str(),
+            "through" | "to" | "and" | "or" | "thru"
+        )
 }
 
 /// Whether an id at the very start of this block's text labels the block.
