@@ -21,6 +21,7 @@ impl Server {
     fn start(capabilities: Value, init_options: Value) -> (Server, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
             .arg("lsp")
+            .env("SPECWRIGHT_TODAY", "2026-01-15")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -510,5 +511,46 @@ fn garbage_on_the_wire_does_not_kill_the_server() {
     let uri = "file:///tmp/specwright-test/after-garbage.md";
     s.open(uri, "markdown", "TBD\n");
     assert_eq!(s.diagnostics(uri, Some(1)).len(), 1);
+    s.stop();
+}
+
+#[test]
+fn clarification_actions_mark_a_finding_and_collect_questions() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let uri = "file:///tmp/specwright-test/specs/001-x/spec.md";
+    let text = "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast.\n";
+    s.open(uri, "markdown", text);
+    let diags = s.diagnostics(uri, Some(1));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": [diags[0]] } }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Mark as needing clarification",
+            "Collect clarification questions"
+        ]
+    );
+    let mark = &actions[0]["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(mark["range"]["start"], diags[0]["range"]["end"]);
+    assert!(
+        mark["newText"]
+            .as_str()
+            .unwrap()
+            .starts_with(" [NEEDS CLARIFICATION: 'fast' — what latency")
+    );
+    let collect = &actions[1]["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(
+        collect["newText"],
+        "\n\n## Clarifications\n\n### Session 2026-01-15\n\n- Q: 'fast' — what latency or duration, at which percentile, under what load? (line 5) → A: "
+    );
     s.stop();
 }

@@ -165,11 +165,10 @@ impl Scope {
                 continue;
             }
             let span = trim(doc, unit.span);
-            if span.is_empty()
-                || covered
-                    .iter()
-                    .any(|c| c.start < span.end && span.start < c.end)
-            {
+            // Statements come in document order: only the first one ending after `span` starts
+            // can overlap it.
+            let next = covered.partition_point(|c| c.end <= span.start);
+            if span.is_empty() || covered.get(next).is_some_and(|c| c.start < span.end) {
                 continue;
             }
             // Top-level items only: nested bullets are details of the item above them.

@@ -120,11 +120,7 @@ impl Rule for AmbiguousReference {
             .iter()
             .filter(|u| u.kind != UnitKind::Scenario)
         {
-            for sentence in doc
-                .sentences
-                .iter()
-                .filter(|s| unit.span.covers(s.span) || s.span.covers(unit.span))
-            {
+            for sentence in doc.sentences_in(unit.span) {
                 let span = Span::new(
                     sentence.span.start.max(unit.span.start),
                     sentence.span.end.min(unit.span.end),

@@ -113,7 +113,7 @@ impl Rule for DuplicateRequirement {
 /// Words of the statement, code included (`name` and `name, tags` differ), ids left out.
 fn content_words(doc: &SpecDoc, span: Span) -> Vec<String> {
     let mut text = doc.slice(span).to_string();
-    for o in doc.ids.iter().filter(|o| span.covers(o.span)) {
+    for o in doc.ids_in(span) {
         let (start, end) = (o.span.start - span.start, o.span.end - span.start);
         text.replace_range(start..end, &" ".repeat(end - start));
     }

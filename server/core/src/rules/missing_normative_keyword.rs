@@ -62,9 +62,8 @@ impl Rule for MissingNormativeKeyword {
                 continue;
             }
             let label = doc
-                .ids
-                .iter()
-                .find(|o| unit.span.covers(o.span) && o.role == IdRole::Definition)
+                .ids_in(unit.span)
+                .find(|o| o.role == IdRole::Definition)
                 .filter(|o| o.kind == IdKind::Requirement && o.id.contains('-'));
             // Labels oblige in specifications; a changelog or a design note that cites
             // `TR-1: Clarified …` is talking about the requirement.

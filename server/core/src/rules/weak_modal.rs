@@ -71,11 +71,9 @@ fn has_any_keyword(doc: &SpecDoc, unit: &NormativeUnit) -> bool {
 }
 
 fn is_success_criterion(doc: &SpecDoc, unit: &NormativeUnit) -> bool {
-    let labelled = doc.ids.iter().any(|o| {
-        unit.span.covers(o.span)
-            && o.role == IdRole::Definition
-            && o.kind == IdKind::SuccessCriterion
-    });
+    let labelled = doc
+        .ids_in(unit.span)
+        .any(|o| o.role == IdRole::Definition && o.kind == IdKind::SuccessCriterion);
     let titled = doc.blocks[unit.block].section.is_some_and(|s| {
         let t = doc.sections[s].title.to_lowercase();
         t.contains("success criteria") || t.contains("measurable outcomes")

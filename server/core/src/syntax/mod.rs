@@ -164,16 +164,44 @@ impl SpecDoc {
         self.prose.get(span.range()).unwrap_or("")
     }
 
-    /// Innermost section containing `offset`.
+    /// Innermost section containing `offset`: the last section that starts at or before it,
+    /// or the nearest of its ancestors that still extends over it.
     pub fn section_at(&self, offset: usize) -> Option<usize> {
-        self.sections
+        let last = self
+            .sections
+            .partition_point(|s| s.heading_span.start <= offset)
+            .checked_sub(1)?;
+        let mut cur = Some(last);
+        while let Some(i) = cur {
+            let s = &self.sections[i];
+            if offset < s.body_span.end.max(s.heading_span.end) {
+                return Some(i);
+            }
+            cur = s.parent;
+        }
+        None
+    }
+
+    /// Indices into [`SpecDoc::ids`] of the ids that start inside `span` (ids are sorted).
+    pub fn id_range(&self, span: Span) -> std::ops::Range<usize> {
+        let from = self.ids.partition_point(|o| o.span.start < span.start);
+        let to = self.ids.partition_point(|o| o.span.start < span.end);
+        from..to.max(from)
+    }
+
+    /// The ids inside `span`.
+    pub fn ids_in(&self, span: Span) -> impl Iterator<Item = &IdOccurrence> {
+        self.ids[self.id_range(span)]
             .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                s.heading_span.start <= offset && offset < s.body_span.end.max(s.heading_span.end)
-            })
-            .max_by_key(|(_, s)| s.level)
-            .map(|(i, _)| i)
+            .filter(move |o| span.covers(o.span))
+    }
+
+    /// The sentences that overlap `span` (sentences are sorted).
+    pub fn sentences_in(&self, span: Span) -> impl Iterator<Item = &Sentence> {
+        let from = self.sentences.partition_point(|s| s.span.end <= span.start);
+        self.sentences[from..]
+            .iter()
+            .take_while(move |s| s.span.start < span.end)
     }
 
     /// The titles from the outermost section down to `section`.

@@ -101,11 +101,8 @@ fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
         })
         .collect();
     let ids: Vec<usize> = doc
-        .ids
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| span.covers(o.span))
-        .map(|(i, _)| i)
+        .id_range(span)
+        .filter(|&i| span.covers(doc.ids[i].span))
         .collect();
     let defines = ids.iter().any(|&i| doc.ids[i].role == IdRole::Definition);
     let normative = keywords

@@ -1,0 +1,119 @@
+//! Analysis speed: parsing, the whole rule catalogue, and each rule alone, on specifications of
+//! 1 KB, 30 KB and 1 MB built from real documents (the shared corpus when it is beside the
+//! checkout, else this repository's examples). Run: `cargo bench -p specwright-core`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use specwright_core::index::WorkspaceIndex;
+use specwright_core::kind::classify;
+use specwright_core::rules::{self, Context, Date};
+use specwright_core::scope::Scope;
+use specwright_core::syntax::{ParseOptions, SpecDoc};
+use specwright_core::{AnalysisInput, Config, analyze};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+fn sources() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shared = root.join("../shared/fixtures/corpus/spec-kit-projects");
+    let dir = if shared.is_dir() {
+        shared
+    } else {
+        root.join("examples")
+    };
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n == "spec.md" || n == "requirements.md")
+        })
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// Real specs concatenated (cycling when needed) to about `size` bytes.
+fn spec_of_size(sources: &[String], size: usize) -> String {
+    let mut text = String::with_capacity(size + 4096);
+    for s in sources.iter().cycle() {
+        if text.len() >= size {
+            break;
+        }
+        text.push_str(s);
+        text.push('\n');
+    }
+    let cut = text.floor_char_boundary(size);
+    text.truncate(cut);
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let sources = sources();
+    let config = Config::default();
+    let index = WorkspaceIndex::default();
+    let today = Some(Date {
+        year: 2026,
+        month: 1,
+        day: 15,
+    });
+    let path = Some("specs/001-bench/spec.md");
+    for (label, size) in [("1KB", 1_000), ("30KB", 30_000), ("1MB", 1_000_000)] {
+        let text = spec_of_size(&sources, size);
+        let mut group = c.benchmark_group("analysis");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        if size > 100_000 {
+            group.sample_size(10);
+        }
+        group.bench_with_input(BenchmarkId::new("parse", label), &text, |b, t| {
+            b.iter(|| SpecDoc::parse(black_box(t), ParseOptions::default()))
+        });
+        group.bench_with_input(BenchmarkId::new("whole", label), &text, |b, t| {
+            b.iter(|| {
+                analyze(AnalysisInput {
+                    text: black_box(t),
+                    path,
+                    config: &config,
+                    index: &index,
+                    today,
+                })
+            })
+        });
+        group.finish();
+        if size == 30_000 {
+            let doc = SpecDoc::parse(&text, ParseOptions::default());
+            let class = classify(path, &doc, &config);
+            let scope = Scope::compute(&doc, class.kind, &config);
+            let ctx = Context {
+                config: &config,
+                scope: &scope,
+                index: &index,
+                today,
+                path,
+                kind: class.kind,
+                family: class.family,
+            };
+            let mut group = c.benchmark_group("rule-30KB");
+            for rule in rules::registry() {
+                group.bench_function(rule.meta().id, |b| {
+                    b.iter(|| rule.check(black_box(&doc), &ctx))
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
