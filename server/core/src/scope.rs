@@ -109,11 +109,20 @@ impl Scope {
         let requirement = own_requirements;
         let specification = matches!(kind, DocKind::Spec | DocKind::Requirements);
 
+        let mut labelled_narrative = vec![false; doc.blocks.len()];
+        for unit in &doc.units {
+            if is_narrative_label(doc, unit.span) {
+                labelled_narrative[unit.block] = true;
+            }
+        }
         let mut units = Vec::new();
         let mut covered: Vec<Span> = Vec::new();
         for (si, st) in doc.statements.iter().enumerate() {
             let section = doc.blocks[st.block].section;
-            if section.is_some_and(|s| narrative[s]) || is_user_story(doc, st.span) {
+            if section.is_some_and(|s| narrative[s])
+                || is_user_story(doc, st.span)
+                || labelled_narrative[st.block]
+            {
                 continue;
             }
             let labelled = st.ids.iter().map(|&i| &doc.ids[i]).any(|o| {
@@ -227,6 +236,16 @@ fn is_term_definition(doc: &SpecDoc, span: Span) -> bool {
         .iter()
         .any(|o| o.span.start >= span.start && o.span.start < span.start + 4);
     starts_bold && !labelled
+}
+
+/// Paragraphs that open with a narrative label (spec-kit's `**Why this priority**:`,
+/// `**Rationale**:`) explain; they do not oblige.
+static NARRATIVE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:why this priority|independent test|rationale|background|context|note|notes|example|examples|motivation|history|alternatives?)\W*:").expect("static regex")
+});
+
+fn is_narrative_label(doc: &SpecDoc, span: Span) -> bool {
+    NARRATIVE_LABEL.is_match(doc.prose_slice(span))
 }
 
 fn is_user_story(doc: &SpecDoc, span: Span) -> bool {

@@ -35,6 +35,9 @@ static DECLARES: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LOWER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:must|shall|should)(?:\s+not)?\b").expect("static regex"));
+static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:[A-Z]+-?\d+\W*)?(?:explain|document|note|state|mention|describe|say|clarify|remind|warn)\w*\s+(?:\w+\s+)?that\b").expect("static regex")
+});
 static FALSE_CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:MUST|SHALL|SHOULD)\s+not\b|\b(?:WILL(?:\s+NOT)?|WON'T|MUSTN'T|SHAN'T|SHOULDN'T|NEEDS?\s+TO|HAS\s+TO|HAVE\s+TO|REQUIRED\s+TO)\b")
         .expect("static regex")
@@ -50,6 +53,10 @@ impl Rule for Bcp14Usage {
         if DECLARES.is_match(&doc.prose) {
             for unit in &ctx.scope.units {
                 let text = doc.prose_slice(unit.span);
+                // "Explain that change specs must include …": reported speech, not a requirement.
+                if REPORTED.is_match(text) {
+                    continue;
+                }
                 for m in LOWER.find_iter(text) {
                     let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
                     let upper = m

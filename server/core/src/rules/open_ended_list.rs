@@ -35,6 +35,15 @@ impl Rule for OpenEndedList {
         for unit in &ctx.scope.units {
             for hit in lexicon.find(&doc.prose, unit.span.start, unit.span.end) {
                 let mut span = Span::new(hit.start, hit.end);
+                // `… and others active`, `or similar tools`: the phrase continues the sentence
+                // instead of ending a list (`including but not limited to` always opens one).
+                let entry = hit.entry.to_ascii_lowercase();
+                let continues = doc.prose[span.end..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with(|c: char| c.is_alphanumeric());
+                if continues && !entry.contains("limited to") && entry != "etc" {
+                    continue;
+                }
                 // `etc.` owns its full stop unless the stop also ends the sentence.
                 let is_etc = hit.entry.eq_ignore_ascii_case("etc");
                 if is_etc && doc.prose[span.end..].starts_with('.') {

@@ -158,6 +158,15 @@ impl Rule for PassiveWithoutAgent {
                 let (Some(all), Some(p)) = (caps.get(0), caps.get(1)) else {
                     continue;
                 };
+                // With capitals in use, a lower-case keyword is reported speech ("explain that X
+                // must be added"); `will` is a prediction, not an obligation.
+                let keyword = all.as_str().split_whitespace().next().unwrap_or("");
+                let capitals = st.keywords.iter().any(|k| k.uppercase);
+                if keyword.eq_ignore_ascii_case("will")
+                    || (capitals && keyword.chars().any(char::is_lowercase))
+                {
+                    continue;
+                }
                 let participle = p.as_str().to_ascii_lowercase();
                 let is_participle = (participle.ends_with("ed") && participle.len() > 4)
                     || IRREGULAR.contains(&participle.as_str());

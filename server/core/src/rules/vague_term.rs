@@ -10,6 +10,7 @@ const QUANTITIES: &[&str] = &[
     "several", "many", "numerous", "a few", "a lot of", "lots of", "large", "huge", "massive",
 ];
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
 use crate::syntax::SpecDoc;
 
 pub struct VagueTerm;
@@ -76,6 +77,21 @@ impl Rule for VagueTerm {
                 ) {
                     return false;
                 }
+                // The author explains the term right away: "reasonable defaults (default copy rules:
+                // …)", "appropriate commands (e.g., …)", "a minimal skeleton:".
+                if explained(doc, span, unit.span) {
+                    return false;
+                }
+                // `appropriate to the context`: matching, not a quality.
+                if word.starts_with("appropriate")
+                    && matches!(next_word(doc, span).as_str(), "to" | "for")
+                {
+                    return false;
+                }
+                // In a scenario only the outcome obliges; Given/When set the scene.
+                if unit.kind == UnitKind::Scenario && !after_then(doc, unit.span, span) {
+                    return false;
+                }
                 // `a large number of 10,000` still names the number: bounded.
                 !has_number(doc, clause)
             },
@@ -87,6 +103,29 @@ impl Rule for VagueTerm {
             },
         )
     }
+}
+
+fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
+    let rest = doc
+        .prose_slice(Span::new(span.end, unit.end))
+        .to_ascii_lowercase();
+    let next_words = rest.split_whitespace().take(4).collect::<Vec<_>>();
+    let opens_detail = next_words
+        .iter()
+        .any(|w| w.starts_with('(') || w.ends_with(':'));
+    opens_detail
+        || rest.contains("e.g.")
+        || rest.contains(" such as ")
+        || rest.contains("i.e.")
+        || rest.contains("for example")
+        || rest.contains("(default")
+}
+
+fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
+    let before = doc.prose_slice(Span::new(unit.start, span.start));
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "Then" || w == "THEN")
 }
 
 fn question(word: &str) -> String {

@@ -93,6 +93,8 @@ fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
     let prose = doc.prose_slice(span);
     let keywords: Vec<Keyword> = KEYWORD
         .find_iter(prose)
+        // `SHALL/MUST`, `MUST/SHOULD`: keywords named, not used.
+        .filter(|m| !prose[..m.start()].ends_with('/') && !prose[m.end()..].starts_with('/'))
         .filter_map(|m| {
             keyword(
                 m.as_str(),
