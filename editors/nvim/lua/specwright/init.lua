@@ -1,0 +1,198 @@
+--- Specwright for Neovim: a thin client over `specwright lsp`.
+--- The analysis lives in the server; this module starts it, maps settings and commands, and
+--- shows progress. It never re-implements a check.
+local M = {}
+
+local state = {
+  --- Work-done progress of the server, by token: { title, message, percentage }.
+  progress = {},
+}
+
+--- Options for `setup()`. Every field is optional.
+--- @class specwright.Options
+--- @field cmd? string[] Command that starts the server (default: `{ 'specwright', 'lsp' }`).
+--- @field settings? table Editor settings, the keys of specwright.toml (`rules`, `ids`, …).
+--- @field filetypes? string[] Filetypes to attach to (default: markdown, toml).
+
+--- Configures and enables the language server. Users of `vim.lsp.enable('specwright')` do
+--- not need it; it is for overriding the command or passing settings.
+--- @param opts? specwright.Options
+function M.setup(opts)
+  opts = opts or {}
+  local config = {}
+  if opts.cmd then
+    config.cmd = opts.cmd
+  end
+  if opts.filetypes then
+    config.filetypes = opts.filetypes
+  end
+  if opts.settings then
+    config.settings = { specwright = opts.settings }
+    config.init_options = opts.settings
+  end
+  vim.lsp.config('specwright', config)
+  vim.lsp.enable('specwright')
+end
+
+--- The Specwright client attached to `bufnr` (default: current buffer), if any.
+function M.client(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr or 0, name = 'specwright' })[1]
+end
+
+--- Whether the server advertises `command` in its executeCommandProvider.
+function M.supports(client, command)
+  local provider = client and client.server_capabilities.executeCommandProvider
+  return provider ~= nil and vim.list_contains(provider.commands or {}, command)
+end
+
+--- Runs a server command `specwright.<verb>` with one object argument.
+local function execute(verb, arg, on_result)
+  local client = M.client()
+  local command = 'specwright.' .. verb
+  if not client then
+    vim.notify('Specwright: no server attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  if not M.supports(client, command) then
+    vim.notify('Specwright: this server version does not offer ' .. command, vim.log.levels.WARN)
+    return
+  end
+  client:request('workspace/executeCommand', { command = command, arguments = { arg or vim.empty_dict() } }, function(err, result)
+    if err then
+      vim.notify('Specwright: ' .. command .. ' failed: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    if on_result then
+      on_result(result)
+    end
+  end)
+end
+
+local function show_markdown(text, title)
+  local lines = vim.split(text, '\n', { plain = true })
+  vim.cmd('new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].modifiable = false
+  pcall(vim.api.nvim_buf_set_name, buf, title)
+end
+
+--- Subcommands of `:Specwright`, each backed by a server command (shown only when the server
+--- offers it).
+M.subcommands = {
+  questions = {
+    command = 'specwright.collectQuestions',
+    run = function()
+      execute('collectQuestions', { uri = vim.uri_from_bufnr(0) }, function(result)
+        if result and result.applied then
+          vim.notify('Specwright: clarification questions collected')
+        else
+          vim.notify('Specwright: ' .. ((result and result.reason) or 'no questions added'))
+        end
+      end)
+    end,
+  },
+  explain = {
+    command = 'specwright.explain',
+    run = function(args)
+      local rule = args[1]
+      if not rule then
+        -- The rule of the diagnostic under the cursor.
+        local lnum = vim.api.nvim_win_get_cursor(0)[1] - 1
+        for _, d in ipairs(vim.diagnostic.get(0, { lnum = lnum })) do
+          if d.source == 'specwright' then
+            rule = d.code
+            break
+          end
+        end
+      end
+      if not rule then
+        vim.notify('Specwright: :Specwright explain RULE (or put the cursor on a finding)', vim.log.levels.WARN)
+        return
+      end
+      execute('explain', { rule = rule }, function(result)
+        show_markdown(result, 'specwright://explain/' .. rule)
+      end)
+    end,
+  },
+  rules = {
+    command = 'specwright.rules',
+    run = function()
+      execute('rules', nil, function(result)
+        local lines = { '# Specwright rules', '' }
+        for _, r in ipairs(result or {}) do
+          table.insert(lines, string.format('- `%s` (%s): %s', r.id, r.defaultSeverity, r.summary))
+        end
+        show_markdown(table.concat(lines, '\n'), 'specwright://rules')
+      end)
+    end,
+  },
+}
+
+--- Names of the subcommands the attached server supports (all of them when none is attached,
+--- so completion still helps before the server starts).
+function M.available()
+  local client = M.client()
+  local names = {}
+  for name, sub in pairs(M.subcommands) do
+    if not client or M.supports(client, sub.command) then
+      table.insert(names, name)
+    end
+  end
+  table.sort(names)
+  return names
+end
+
+function M.command(opts)
+  local args = vim.split(vim.trim(opts.args), '%s+', { trimempty = true })
+  local name = table.remove(args, 1)
+  local sub = name and M.subcommands[name]
+  if not sub then
+    vim.notify('Specwright: usage :Specwright ' .. table.concat(M.available(), '|'), vim.log.levels.WARN)
+    return
+  end
+  sub.run(args)
+end
+
+--- For the statusline: the server's current work, or '' when idle.
+function M.status()
+  for _, p in pairs(state.progress) do
+    local text = 'Specwright: ' .. (p.title or '')
+    if p.message then
+      text = text .. ' ' .. p.message
+    end
+    if p.percentage then
+      text = text .. string.format(' (%d%%)', p.percentage)
+    end
+    return text
+  end
+  return ''
+end
+
+--- Tracks `$/progress` of the Specwright server (LspProgress autocmd).
+function M.on_progress(ev)
+  local client = vim.lsp.get_client_by_id(ev.data.client_id)
+  if not client or client.name ~= 'specwright' then
+    return
+  end
+  local params = ev.data.params
+  local value = params.value or {}
+  local token = tostring(params.token)
+  if value.kind == 'end' then
+    local title = (state.progress[token] or {}).title or 'done'
+    state.progress[token] = nil
+    vim.notify('Specwright: ' .. title .. (value.message and (': ' .. value.message) or ''))
+  else
+    local p = state.progress[token] or {}
+    p.title = value.title or p.title
+    p.message = value.message
+    p.percentage = value.percentage
+    state.progress[token] = p
+  end
+  vim.cmd.redrawstatus()
+end
+
+return M
