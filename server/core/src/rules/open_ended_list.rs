@@ -38,6 +38,15 @@ impl Rule for OpenEndedList {
                 // `… and others active`, `or similar tools`: the phrase continues the sentence
                 // instead of ending a list (`including but not limited to` always opens one).
                 let entry = hit.entry.to_ascii_lowercase();
+                // `(FR-001, FR-002, etc.)`: examples of a naming pattern, not an open list.
+                if entry == "etc"
+                    && doc
+                        .ids_in(Span::new(unit.span.start, span.start))
+                        .last()
+                        .is_some_and(|o| span.start - o.span.end <= 3)
+                {
+                    continue;
+                }
                 let continues = doc.prose[span.end..]
                     .trim_start_matches([' ', '\t'])
                     .starts_with(|c: char| c.is_alphanumeric());

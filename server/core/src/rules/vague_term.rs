@@ -79,7 +79,7 @@ impl Rule for VagueTerm {
                 }
                 // The author explains the term right away: "reasonable defaults (default copy rules:
                 // …)", "appropriate commands (e.g., …)", "a minimal skeleton:".
-                if explained(doc, span, unit.span) {
+                if super::explained(doc, span, unit.span) {
                     return false;
                 }
                 // `appropriate to the context`: matching, not a quality.
@@ -92,8 +92,21 @@ impl Rule for VagueTerm {
                 if unit.kind == UnitKind::Scenario && !after_then(doc, unit.span, span) {
                     return false;
                 }
+                // Idioms: `sufficient permissions` are the ones needed; `appropriate expectations`.
+                if matches!(
+                    next_word(doc, span).as_str(),
+                    "permissions" | "privileges" | "rights" | "access" | "expectations"
+                ) {
+                    return false;
+                }
+                // `responsive … (minimum width 320px)`: a bound right after the term counts too.
+                let near = Span::new(
+                    span.end,
+                    doc.prose
+                        .floor_char_boundary((span.end + 80).min(unit.span.end)),
+                );
                 // `a large number of 10,000` still names the number: bounded.
-                !has_number(doc, clause)
+                !has_number(doc, clause) && !has_number(doc, near)
             },
             |word| {
                 (
@@ -103,22 +116,6 @@ impl Rule for VagueTerm {
             },
         )
     }
-}
-
-fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
-    let rest = doc
-        .prose_slice(Span::new(span.end, unit.end))
-        .to_ascii_lowercase();
-    let next_words = rest.split_whitespace().take(4).collect::<Vec<_>>();
-    let opens_detail = next_words
-        .iter()
-        .any(|w| w.starts_with('(') || w.ends_with(':'));
-    opens_detail
-        || rest.contains("e.g.")
-        || rest.contains(" such as ")
-        || rest.contains("i.e.")
-        || rest.contains("for example")
-        || rest.contains("(default")
 }
 
 fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
