@@ -58,6 +58,10 @@ impl Rule for Bcp14Usage {
                     continue;
                 }
                 for m in LOWER.find_iter(text) {
+                    // A quoted message ("Scenarios must use …") is text the tool prints.
+                    if super::in_quotes(&text[..m.start()]) {
+                        continue;
+                    }
                     let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
                     let upper = m
                         .as_str()

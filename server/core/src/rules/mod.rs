@@ -271,6 +271,15 @@ pub(crate) fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
         || rest.contains("(default")
 }
 
+/// Whether `span` is in the outcome of a scenario (after its `Then`): Given and When set the
+/// scene and oblige no one.
+pub(crate) fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
+    let before = doc.prose_slice(Span::new(unit.start, span.start));
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "Then" || w == "THEN")
+}
+
 /// Whether the text right before `span` (in the same unit) ends with one of `words`.
 pub(crate) fn preceded_by(doc: &SpecDoc, span: Span, words: &[&str]) -> bool {
     let before = doc.prose[..span.start].trim_end().to_ascii_lowercase();

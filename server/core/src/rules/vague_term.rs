@@ -89,7 +89,7 @@ impl Rule for VagueTerm {
                     return false;
                 }
                 // In a scenario only the outcome obliges; Given/When set the scene.
-                if unit.kind == UnitKind::Scenario && !after_then(doc, unit.span, span) {
+                if unit.kind == UnitKind::Scenario && !super::after_then(doc, unit.span, span) {
                     return false;
                 }
                 // Idioms: `sufficient permissions` are the ones needed; `appropriate expectations`.
@@ -116,13 +116,6 @@ impl Rule for VagueTerm {
             },
         )
     }
-}
-
-fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
-    let before = doc.prose_slice(Span::new(unit.start, span.start));
-    before
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w == "Then" || w == "THEN")
 }
 
 fn question(word: &str) -> String {

@@ -37,7 +37,12 @@ impl Rule for WeakPhrase {
             ctx,
             META.id,
             WORDS,
-            |span, _| {
+            |span, unit| {
+                if unit.kind == crate::scope::UnitKind::Scenario
+                    && !super::after_then(doc, unit.span, span)
+                {
+                    return false;
+                }
                 let phrase = doc.slice(span).to_ascii_lowercase();
                 // `as required by FR-002`, `as needed by the scheduler`: references, not escapes.
                 let reference = phrase.starts_with("as ") && next_word(doc, span) == "by";
