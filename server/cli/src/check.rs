@@ -2,8 +2,9 @@
 
 use rayon::prelude::*;
 use specwright_core::config::FILE_NAME;
+use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::{Diagnostic, Fix, Severity, Span};
-use specwright_workspace::{LoadedConfig, config_for, is_markdown, walk_markdown};
+use specwright_workspace::{LoadedConfig, config_for, is_markdown, location_of, walk_markdown};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -127,6 +128,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
         }
     }
     files.dedup();
+    let index = build_index(&files, &configs);
 
     let results: Vec<Result<Checked, String>> = files
         .par_iter()
@@ -145,7 +147,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
                 .get(&abs)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             let config = loaded.resolve(&Default::default());
-            let analysis = loaded.analyze(&config, Some(&abs), &text);
+            let analysis = loaded.analyze(&config, Some(&abs), &text, &index);
             let path = display(file);
             let findings = analysis
                 .diagnostics
@@ -224,6 +226,43 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
         files_checked,
         errors,
     })
+}
+
+/// The cross-file facts the checked files need: every Markdown file of their folders (a
+/// feature folder's tasks.md counts even when only spec.md is checked).
+fn build_index(files: &[PathBuf], configs: &Configs) -> WorkspaceIndex {
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::path::absolute(f).ok()?.parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let members: Vec<PathBuf> = folders
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && is_markdown(p))
+        })
+        .collect();
+    let facts: Vec<(String, DocumentFacts)> = members
+        .par_iter()
+        .filter_map(|path| {
+            let loaded = configs.get(path).ok()?;
+            let config = loaded.resolve(&Default::default());
+            let bytes = std::fs::read(path).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            Some((location_of(path), loaded.facts(&config, path, &text)))
+        })
+        .collect();
+    let mut index = WorkspaceIndex::default();
+    for (location, f) in facts {
+        index.insert(location, f);
+    }
+    index
 }
 
 /// A config path found by walking up is absolute; show it relative to the current folder.

@@ -84,6 +84,7 @@ fn bench(c: &mut Criterion) {
                 analyze(AnalysisInput {
                     text: black_box(t),
                     path,
+                    location: None,
                     config: &config,
                     index: &index,
                     today,
@@ -101,6 +102,7 @@ fn bench(c: &mut Criterion) {
                 index: &index,
                 today,
                 path,
+                location: None,
                 kind: class.kind,
                 family: class.family,
             };

@@ -15,6 +15,9 @@ pub struct AnalysisInput<'a> {
     pub text: &'a str,
     /// Relative to the configuration's folder, `/`-separated.
     pub path: Option<&'a str>,
+    /// Where the document lives, as the workspace index keys it (an absolute path in
+    /// practice); its folder is what cross-file rules look at.
+    pub location: Option<&'a str>,
     pub config: &'a Config,
     pub index: &'a WorkspaceIndex,
     pub today: Option<Date>,
@@ -53,6 +56,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         index: input.index,
         today: input.today,
         path: input.path,
+        location: input.location,
         kind: classification.kind,
         family: classification.family,
     };

@@ -143,6 +143,7 @@ mod tests {
         let a = analyze(AnalysisInput {
             text,
             path: Some("specs/001-x/spec.md"),
+            location: None,
             config: &config,
             index: &index,
             today: Some(TODAY),

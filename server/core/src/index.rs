@@ -1,57 +1,152 @@
-//! Cross-document facts: which documents define and reference which ids.
+//! Cross-document facts: which documents define and reference which ids, which tasks cover
+//! what, and which documents draw a scope boundary or say how failures are handled.
 //!
-//! The index is a value the caller builds from parsed documents and hands to the rules as a
-//! snapshot; it never reads files itself.
+//! The index is a value the caller builds from parsed documents (keyed by any stable location
+//! string, an absolute path in practice) and hands to the rules as a snapshot; it never reads
+//! files itself. Cross-file rules consult the documents of the same folder.
 
-use crate::kind::{DocKind, Family};
+use crate::kind::{Classification, DocKind, Family};
 use crate::span::Span;
-use crate::syntax::{IdRole, SpecDoc};
+use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
+use crate::tasks::{self, Covers};
+use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One id occurrence, as the index keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdFact {
+    /// As written: `FR-001`.
+    pub id: String,
+    /// Normalised for comparison: `FR1`.
+    pub key: String,
+    pub kind: IdKind,
+    pub span: Span,
+    /// For definitions: the text of the item the id labels (one line, shortened).
+    pub text: String,
+}
+
+/// A task line, as the index keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFact {
+    pub id: Option<String>,
+    pub span: Span,
+    pub story: Option<String>,
+    pub covers: Vec<Covers>,
+}
 
 /// What the index keeps of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFacts {
     pub kind: DocKind,
     pub family: Family,
-    /// `(id, span)` of each id the document defines.
-    pub defines: Vec<(String, Span)>,
-    /// `(id, span)` of each id the document mentions without defining it.
-    pub references: Vec<(String, Span)>,
+    /// The location of the folder holding the document (its parent).
+    pub folder: String,
+    pub defines: Vec<IdFact>,
+    pub references: Vec<IdFact>,
+    pub tasks: Vec<TaskFact>,
+    /// An Out of Scope / Non-Goals section, a cc-sdd Boundary Context, or out-of-scope bullets.
+    pub scope_boundary: bool,
+    /// Error handling, edge cases or failure behaviour are addressed somewhere.
+    pub failure_handling: bool,
 }
 
+static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:out[\s-]+of[\s-]+scope|non[\s-]?goals?|not\s+in\s+scope|scope|boundary\s+context|exclusions?|won't\s+do|will\s+not\s+do)\b").expect("static regex")
+});
+static OUT_OF_SCOPE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:out[\s-]+of[\s-]+scope|not\s+in\s+scope|non-goals?|is\s+excluded|are\s+excluded|not\s+supported\s+in\s+(?:v\d|this|the\s+first)|deferred\s+to)\b").expect("static regex")
+});
+static FAILURE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:edge\s+cases?|error\s+handling|errors?|failure|failures|failure\s+modes?|exceptions?|recovery|rollback|resilience)\b").expect("static regex")
+});
+static FAILURE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:errors?|fails?|failed|failures?|invalid|timeouts?|times?\s+out|retr(?:y|ies)|unavailable|rejects?|rejected|malformed|corrupt(?:ed)?|conflicts?|rollback|roll\s+back|offline|unreachable|exceed(?:s|ed)?)\b").expect("static regex")
+});
+
 impl DocumentFacts {
-    pub fn of(doc: &SpecDoc, kind: DocKind, family: Family) -> DocumentFacts {
+    pub fn of(doc: &SpecDoc, class: Classification, folder: impl Into<String>) -> DocumentFacts {
         let mut defines = Vec::new();
         let mut references = Vec::new();
         for o in &doc.ids {
-            let entry = (o.id.clone(), o.span);
+            let mut fact = IdFact {
+                id: o.id.clone(),
+                key: normalize(&o.id),
+                kind: o.kind,
+                span: o.span,
+                text: String::new(),
+            };
             match o.role {
-                IdRole::Definition => defines.push(entry),
-                IdRole::Reference => references.push(entry),
+                IdRole::Definition => {
+                    fact.text = o
+                        .block
+                        .map_or_else(String::new, |b| summary(doc, doc.blocks[b].span));
+                    defines.push(fact)
+                }
+                IdRole::Reference => references.push(fact),
             }
         }
+        let tasks = tasks::read(doc)
+            .into_iter()
+            .map(|t| TaskFact {
+                id: t.id,
+                span: t.id_span,
+                story: t.story,
+                covers: t.covers,
+            })
+            .collect();
+        let scope_boundary = doc.sections.iter().any(|s| {
+            OUT_OF_SCOPE_TITLE.is_match(&s.title) && !s.title.to_lowercase().contains("in scope")
+        }) || OUT_OF_SCOPE_TEXT.is_match(&doc.prose);
+        let failure_handling = doc
+            .sections
+            .iter()
+            .any(|s| FAILURE_TITLE.is_match(&s.title))
+            || FAILURE_TEXT.is_match(&doc.prose);
         DocumentFacts {
-            kind,
-            family,
+            kind: class.kind,
+            family: class.family,
+            folder: folder.into(),
             defines,
             references,
+            tasks,
+            scope_boundary,
+            failure_handling,
         }
     }
 }
 
-/// A snapshot of the workspace, keyed by document path (or URI, as the caller chooses).
+/// The first line of an item, markup removed, at most 120 characters.
+fn summary(doc: &SpecDoc, span: Span) -> String {
+    let text: String = doc
+        .prose_slice(span)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out: String = text.chars().take(120).collect();
+    if text.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+/// A snapshot of the workspace, keyed by document location.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkspaceIndex {
     documents: BTreeMap<String, DocumentFacts>,
 }
 
 impl WorkspaceIndex {
-    pub fn insert(&mut self, path: impl Into<String>, facts: DocumentFacts) {
-        self.documents.insert(path.into(), facts);
+    pub fn insert(&mut self, location: impl Into<String>, facts: DocumentFacts) {
+        self.documents.insert(location.into(), facts);
     }
 
-    pub fn remove(&mut self, path: &str) {
-        self.documents.remove(path);
+    pub fn remove(&mut self, location: &str) {
+        self.documents.remove(location);
     }
 
     pub fn len(&self) -> usize {
@@ -62,38 +157,78 @@ impl WorkspaceIndex {
         self.documents.is_empty()
     }
 
-    pub fn document(&self, path: &str) -> Option<&DocumentFacts> {
-        self.documents.get(path)
+    pub fn document(&self, location: &str) -> Option<&DocumentFacts> {
+        self.documents.get(location)
     }
 
-    /// Where `id` is defined, across the workspace, in path order.
-    pub fn definitions<'a>(&'a self, id: &'a str) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+    pub fn documents(&self) -> impl Iterator<Item = (&str, &DocumentFacts)> {
+        self.documents.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The documents of `folder`, except `except` (the document being analysed, whose own
+    /// facts are fresher than the index's).
+    pub fn in_folder<'a>(
+        &'a self,
+        folder: &'a str,
+        except: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a str, &'a DocumentFacts)> + 'a {
+        self.documents
+            .iter()
+            .filter(move |(k, f)| f.folder == folder && Some(k.as_str()) != except)
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Where the id with normalised `key` is defined, across the workspace.
+    pub fn definitions<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a IdFact)> + 'a {
         self.documents.iter().flat_map(move |(path, facts)| {
             facts
                 .defines
                 .iter()
-                .filter(move |(d, _)| d == id)
-                .map(move |(_, span)| (path.as_str(), *span))
+                .filter(move |d| d.key == key)
+                .map(move |d| (path.as_str(), d))
         })
     }
 
-    /// Where `id` is mentioned (defined or referenced), across the workspace.
-    pub fn mentions<'a>(&'a self, id: &'a str) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+    /// Where the id with normalised `key` is mentioned (defined or referenced).
+    pub fn mentions<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a IdFact)> + 'a {
         self.documents.iter().flat_map(move |(path, facts)| {
             facts
                 .defines
                 .iter()
                 .chain(&facts.references)
-                .filter(move |(d, _)| d == id)
-                .map(move |(_, span)| (path.as_str(), *span))
+                .filter(move |d| d.key == key)
+                .map(move |d| (path.as_str(), d))
         })
     }
+}
+
+/// The folder part of a location (`/a/b/spec.md` → `/a/b`).
+pub fn folder_of(location: &str) -> String {
+    let normalized = location.replace('\\', "/");
+    normalized
+        .rsplit_once('/')
+        .map_or_else(String::new, |(dir, _)| dir.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Evidence;
     use crate::syntax::ParseOptions;
+
+    fn class(kind: DocKind) -> Classification {
+        Classification {
+            kind,
+            family: Family::SpecKit,
+            evidence: Evidence::Path,
+        }
+    }
 
     #[test]
     fn finds_definitions_and_mentions_across_documents() {
@@ -107,18 +242,28 @@ mod tests {
         );
         let mut index = WorkspaceIndex::default();
         index.insert(
-            "spec.md",
-            DocumentFacts::of(&spec, DocKind::Spec, Family::SpecKit),
+            "/w/specs/001/spec.md",
+            DocumentFacts::of(&spec, class(DocKind::Spec), "/w/specs/001"),
         );
         index.insert(
-            "tasks.md",
-            DocumentFacts::of(&tasks, DocKind::Tasks, Family::SpecKit),
+            "/w/specs/001/tasks.md",
+            DocumentFacts::of(&tasks, class(DocKind::Tasks), "/w/specs/001"),
         );
-        let defs: Vec<_> = index.definitions("FR-001").map(|(p, _)| p).collect();
-        assert_eq!(defs, ["spec.md"]);
-        let mentions: Vec<_> = index.mentions("FR-001").map(|(p, _)| p).collect();
-        assert_eq!(mentions, ["spec.md", "tasks.md"]);
-        let tasks_defined: Vec<_> = index.definitions("T001").map(|(p, _)| p).collect();
-        assert_eq!(tasks_defined, ["tasks.md"]);
+        let defs: Vec<_> = index
+            .definitions("FR1")
+            .map(|(p, d)| (p, d.text.as_str()))
+            .collect();
+        assert_eq!(
+            defs,
+            [("/w/specs/001/spec.md", "FR-001 : The system MUST log.")]
+        );
+        let mentions: Vec<_> = index.mentions("FR1").map(|(p, _)| p).collect();
+        assert_eq!(mentions, ["/w/specs/001/spec.md", "/w/specs/001/tasks.md"]);
+        let tasks_in_folder: Vec<_> = index
+            .in_folder("/w/specs/001", Some("/w/specs/001/spec.md"))
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(tasks_in_folder, ["/w/specs/001/tasks.md"]);
+        assert_eq!(folder_of("/w/specs/001/spec.md"), "/w/specs/001");
     }
 }

@@ -20,6 +20,7 @@ pub mod scope;
 pub mod span;
 pub mod suppress;
 pub mod syntax;
+pub mod tasks;
 
 pub use analysis::{Analysis, AnalysisInput, analyze};
 pub use config::{Config, ConfigDiagnostic, ConfigFile};

@@ -63,6 +63,7 @@ fn narrative_sections_of_proposals_stay_quiet() {
         let a = analyze(AnalysisInput {
             text: &text,
             path: Some(&rel),
+            location: None,
             config: &config,
             index: &index,
             today,

@@ -82,6 +82,7 @@ fn actual(text: &str, rule: &str) -> BTreeSet<Finding> {
     let analysis = analyze(AnalysisInput {
         text,
         path: path.as_deref(),
+        location: None,
         config: &config,
         index: &index,
         today: Some(Date {

@@ -7,6 +7,7 @@
 //! Invariant: no analysis logic here. Everything a user sees comes from the core, converted.
 
 pub mod convert;
+mod index;
 mod server;
 
 pub use server::{Backend, COMMANDS};

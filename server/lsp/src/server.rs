@@ -1,13 +1,15 @@
 //! The [`Backend`]: LSP handlers over a document store.
 
 use crate::convert::{self, Encoding};
+use crate::index::{self, Index};
 use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::index::{DocumentFacts, folder_of};
 use specwright_core::{Analysis, ConfigDiagnostic};
 use specwright_core::{clarify, rules};
-use specwright_workspace::{LoadedConfig, find_config, is_markdown, today};
+use specwright_workspace::{LoadedConfig, find_config, is_markdown, location_of, today};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +35,10 @@ struct Session {
     refresh_support: bool,
     /// Editor settings: they fill only what `specwright.toml` leaves unset.
     editor: ConfigFile,
+    /// The workspace folders to index.
+    roots: Vec<PathBuf>,
+    /// The client accepts `window/workDoneProgress/create`.
+    work_done_progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +53,8 @@ enum DocType {
 struct Document {
     rope: Rope,
     version: i32,
+    /// Bumped when facts of other documents change this one's cross-file findings.
+    revision: u64,
     doc_type: DocType,
     result: Option<Arc<DocResult>>,
 }
@@ -54,10 +62,14 @@ struct Document {
 /// The outcome of analysing one version of a document.
 struct DocResult {
     version: i32,
+    revision: u64,
     generation: u64,
     rope: Rope,
     analysis: Option<Analysis>,
     diagnostics: Vec<Diagnostic>,
+    /// This analysis changed what the index knows of the document: other documents of its
+    /// folder (given here) may have new cross-file findings.
+    facts_changed_in: Option<String>,
 }
 
 struct Inner {
@@ -66,9 +78,10 @@ struct Inner {
     session: RwLock<Session>,
     /// Configuration files read from disk, by path; cleared when any may have changed.
     configs: DashMap<PathBuf, Arc<LoadedConfig>>,
-    /// Bumped whenever a fact outside the documents changes (configuration): cached results
-    /// of older generations are stale.
+    /// Bumped whenever a fact outside the documents changes (configuration, the facts of
+    /// another document): cached results of older generations are stale.
     generation: AtomicU64,
+    index: Index,
 }
 
 #[derive(Clone)]
@@ -85,6 +98,7 @@ impl Backend {
                 session: RwLock::new(Session::default()),
                 configs: DashMap::new(),
                 generation: AtomicU64::new(0),
+                index: Index::default(),
             }),
         }
     }
@@ -143,20 +157,21 @@ impl Backend {
     /// no newer edit arrived meanwhile (latest edit wins) and returned either way.
     async fn analyse(&self, uri: &Uri) -> Option<Arc<DocResult>> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
-        let (rope, version, doc_type) = {
+        let (rope, version, revision, doc_type) = {
             let doc = self.inner.docs.get(uri)?;
             if let Some(r) = &doc.result
                 && r.version == doc.version
+                && r.revision == doc.revision
                 && r.generation == generation
             {
                 return Some(r.clone());
             }
-            (doc.rope.clone(), doc.version, doc.doc_type)
+            (doc.rope.clone(), doc.version, doc.revision, doc.doc_type)
         };
         let this = self.clone();
         let uri_owned = uri.clone();
         let job = tokio::task::spawn_blocking(move || {
-            this.compute(&uri_owned, rope, version, doc_type, generation)
+            this.compute(&uri_owned, rope, (version, revision), doc_type, generation)
         });
         let result = match job.await {
             Ok(r) => Arc::new(r),
@@ -187,9 +202,14 @@ impl Backend {
                     .await;
             }
         }
-        let mut doc = self.inner.docs.get_mut(uri)?;
-        if doc.version == version {
-            doc.result = Some(result.clone());
+        {
+            let mut doc = self.inner.docs.get_mut(uri)?;
+            if doc.version == version && doc.revision == result.revision {
+                doc.result = Some(result.clone());
+            }
+        }
+        if let Some(folder) = &result.facts_changed_in {
+            self.recheck_folder(folder, uri).await;
         }
         Some(result)
     }
@@ -198,7 +218,7 @@ impl Backend {
         &self,
         uri: &Uri,
         rope: Rope,
-        version: i32,
+        (version, revision): (i32, u64),
         doc_type: DocType,
         generation: u64,
     ) -> DocResult {
@@ -207,6 +227,7 @@ impl Backend {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let mut diagnostics = Vec::new();
         let mut analysis = None;
+        let mut facts_changed_in = None;
         match (doc_type, path) {
             (DocType::Config, Some(path)) => {
                 let loaded = LoadedConfig::from_text(path, text);
@@ -219,7 +240,18 @@ impl Backend {
                 };
                 let config = loaded.resolve(&self.editor_settings());
                 if path.as_deref().is_none_or(|p| loaded.covers(&config, p)) {
-                    let a = loaded.analyze(&config, path.as_deref(), &text);
+                    let a = {
+                        let index = self.inner.index.read();
+                        loaded.analyze(&config, path.as_deref(), &text, &index)
+                    };
+                    if let Some(p) = &path {
+                        let location = location_of(p);
+                        let folder = folder_of(&location);
+                        let facts = DocumentFacts::of(&a.doc, a.classification, folder.clone());
+                        if self.inner.index.update(location, facts) {
+                            facts_changed_in = Some(folder);
+                        }
+                    }
                     let docs_url = config
                         .docs_url()
                         .map(|u| u.trim_end_matches('/').to_string());
@@ -237,9 +269,11 @@ impl Backend {
         }
         DocResult {
             version,
+            revision,
             generation,
             rope,
             analysis,
+            facts_changed_in,
             diagnostics,
         }
     }
@@ -249,8 +283,8 @@ impl Backend {
         let Some(result) = self.analyse(&uri).await else {
             return;
         };
-        let current = self.inner.docs.get(&uri).map(|d| d.version);
-        if current != Some(result.version) {
+        let current = self.inner.docs.get(&uri).map(|d| (d.version, d.revision));
+        if current != Some((result.version, result.revision)) {
             return;
         }
         self.inner
@@ -265,6 +299,112 @@ impl Backend {
         }
         let this = self.clone();
         tokio::spawn(async move { this.publish(uri).await });
+    }
+
+    /// The facts of a document of `folder` changed: its open siblings may have new cross-file
+    /// findings.
+    async fn recheck_folder(&self, folder: &str, except: &Uri) {
+        let siblings: Vec<Uri> = self
+            .inner
+            .docs
+            .iter()
+            .filter(|e| e.key() != except && e.value().doc_type == DocType::Markdown)
+            .filter(|e| {
+                e.key()
+                    .to_file_path()
+                    .is_some_and(|p| folder_of(&location_of(&p)) == folder)
+            })
+            .map(|e| e.key().clone())
+            .collect();
+        for uri in &siblings {
+            if let Some(mut doc) = self.inner.docs.get_mut(uri) {
+                doc.revision += 1;
+                doc.result = None;
+            }
+        }
+        if self.pull() {
+            let refresh = self
+                .inner
+                .session
+                .read()
+                .map(|s| s.refresh_support)
+                .unwrap_or(false);
+            if refresh && !siblings.is_empty() {
+                let _ = self.inner.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
+        for uri in siblings {
+            self.schedule(uri);
+        }
+    }
+
+    /// Indexes every Markdown file of the workspace folders, reporting progress, then
+    /// re-checks the open documents against the complete index.
+    async fn index_workspace(&self) {
+        let (roots, editor, progress_ok) = match self.inner.session.read() {
+            Ok(s) => (s.roots.clone(), s.editor.clone(), s.work_done_progress),
+            Err(_) => return,
+        };
+        if roots.is_empty() {
+            return;
+        }
+        let token = NumberOrString::String("specwright/index".into());
+        let progress = if progress_ok
+            && self
+                .inner
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                self.inner
+                    .client
+                    .progress(token, "Indexing specifications")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let files = tokio::task::spawn_blocking(move || index::files(&roots))
+            .await
+            .unwrap_or_default();
+        let total = files.len();
+        let mut done = 0;
+        for chunk in files.chunks(200) {
+            let batch = chunk.to_vec();
+            let editor = editor.clone();
+            let facts = tokio::task::spawn_blocking(move || {
+                batch
+                    .iter()
+                    .filter_map(|p| index::facts_of_file(p, &editor))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            for (location, facts) in facts {
+                // An open document's facts are fresher than the disk's.
+                let open = Uri::from_file_path(&location)
+                    .is_some_and(|u| self.inner.docs.contains_key(&u));
+                if !open {
+                    self.inner.index.update(location, facts);
+                }
+            }
+            done += chunk.len();
+            if let Some(p) = &progress {
+                let percent = (done * 100 / total.max(1)) as u32;
+                p.report_with_message(format!("{done}/{total} files"), percent)
+                    .await;
+            }
+        }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{total} files indexed"))
+                .await;
+        }
+        self.recheck_all().await;
     }
 
     /// A fact outside the edited document changed: re-check every open document.
@@ -428,10 +568,29 @@ impl LanguageServer for Backend {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false);
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        #[allow(deprecated)] // rootUri is what older clients send.
+        if roots.is_empty()
+            && let Some(root) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+        {
+            roots.push(root.into_owned());
+        }
+        let work_done_progress = caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
         if let Ok(mut s) = self.inner.session.write() {
             s.encoding = encoding;
             s.pull = pull;
             s.refresh_support = refresh_support;
+            s.roots = roots;
+            s.work_done_progress = work_done_progress;
         }
         if let Some(opts) = &params.initialization_options {
             self.apply_settings(opts).await;
@@ -479,10 +638,17 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
+            watchers: [
+                format!("**/{FILE_NAME}"),
+                "**/*.md".to_string(),
+                "**/*.markdown".to_string(),
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob),
                 kind: None,
-            }],
+            })
+            .collect(),
         };
         let registration = Registration {
             id: "specwright-config-watcher".into(),
@@ -496,6 +662,8 @@ impl LanguageServer for Backend {
             .client
             .register_capability(vec![registration])
             .await;
+        let this = self.clone();
+        tokio::spawn(async move { this.index_workspace().await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -510,6 +678,7 @@ impl LanguageServer for Backend {
             Document {
                 rope: Rope::from_str(&td.text),
                 version: td.version,
+                revision: 0,
                 doc_type,
                 result: None,
             },
@@ -589,6 +758,40 @@ impl LanguageServer for Backend {
             .any(|c| doc_type(&c.uri, None) == DocType::Config)
         {
             self.recheck_all().await;
+            return;
+        }
+        let editor = self.editor_settings();
+        let mut changed_folders = Vec::new();
+        for change in params.changes {
+            if doc_type(&change.uri, None) != DocType::Markdown
+                || self.inner.docs.contains_key(&change.uri)
+            {
+                continue;
+            }
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            let location = location_of(&path);
+            let changed = if change.typ == FileChangeType::DELETED {
+                self.inner.index.remove(&location)
+            } else {
+                let editor = editor.clone();
+                let read =
+                    tokio::task::spawn_blocking(move || index::facts_of_file(&path, &editor))
+                        .await
+                        .ok()
+                        .flatten();
+                match read {
+                    Some((location, facts)) => self.inner.index.update(location, facts),
+                    None => self.inner.index.remove(&location),
+                }
+            };
+            if changed {
+                changed_folders.push((folder_of(&location), change.uri));
+            }
+        }
+        for (folder, uri) in changed_folders {
+            self.recheck_folder(&folder, &uri).await;
         }
     }
 
@@ -602,7 +805,10 @@ impl LanguageServer for Backend {
                 DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default()),
             ));
         };
-        let result_id = format!("{}:{}", result.generation, result.version);
+        let result_id = format!(
+            "{}:{}:{}",
+            result.generation, result.revision, result.version
+        );
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
             return Ok(DocumentDiagnosticReportResult::Report(
                 DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {

@@ -3,8 +3,10 @@
 //! and reading the clock. The analysis core does none of this.
 
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::index::WorkspaceIndex;
+use specwright_core::index::{DocumentFacts, WorkspaceIndex, folder_of};
+use specwright_core::kind::classify;
 use specwright_core::rules::{self, Date};
+use specwright_core::syntax::{ParseOptions, SpecDoc};
 use specwright_core::{Analysis, AnalysisInput, Config, ConfigDiagnostic, analyze};
 use std::path::{Path, PathBuf};
 
@@ -59,17 +61,38 @@ impl LoadedConfig {
     }
 
     /// Analyses `text`, the contents of the document at `path`, under `config` (resolved from
-    /// this file) with today's date: the one call the CLI and the server share.
-    pub fn analyze(&self, config: &Config, path: Option<&Path>, text: &str) -> Analysis {
+    /// this file) with today's date and the cross-file facts of `index`: the one call the CLI
+    /// and the server share.
+    pub fn analyze(
+        &self,
+        config: &Config,
+        path: Option<&Path>,
+        text: &str,
+        index: &WorkspaceIndex,
+    ) -> Analysis {
         let rel = path.and_then(|p| self.relative(p));
-        let index = WorkspaceIndex::default();
+        let location = path.map(location_of);
         analyze(AnalysisInput {
             text,
             path: rel.as_deref(),
+            location: location.as_deref(),
             config,
-            index: &index,
+            index,
             today: Some(today()),
         })
+    }
+
+    /// What the workspace index keeps of the document at `path`.
+    pub fn facts(&self, config: &Config, path: &Path, text: &str) -> DocumentFacts {
+        let rel = self.relative(path);
+        let doc = SpecDoc::parse(
+            text,
+            ParseOptions {
+                id_patterns: config.id_patterns(),
+            },
+        );
+        let class = classify(rel.as_deref(), &doc, config);
+        DocumentFacts::of(&doc, class, folder_of(&location_of(path)))
     }
 
     /// Whether a directory walk or an editor should analyse `path` at all: files outside a
@@ -105,6 +128,12 @@ pub fn config_for(file: &Path) -> std::io::Result<LoadedConfig> {
         Some(path) => LoadedConfig::read(&path),
         None => Ok(LoadedConfig::defaults(dir)),
     }
+}
+
+/// How the index names a document: its absolute path, `/`-separated.
+pub fn location_of(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.to_string_lossy().replace('\\', "/")
 }
 
 /// `path` relative to `root`, `/`-separated.

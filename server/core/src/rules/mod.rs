@@ -74,8 +74,31 @@ pub struct Context<'a> {
     pub today: Option<Date>,
     /// The document's path relative to the configuration's folder, when it has one.
     pub path: Option<&'a str>,
+    /// The document's location in the workspace index (see `AnalysisInput::location`).
+    pub location: Option<&'a str>,
     pub kind: DocKind,
     pub family: Family,
+}
+
+impl Context<'_> {
+    /// The folder of the document, as the index knows folders.
+    pub fn folder(&self) -> Option<String> {
+        self.location.map(crate::index::folder_of)
+    }
+
+    /// The facts of the other documents in the document's folder.
+    pub fn siblings(&self) -> Vec<(&str, &crate::index::DocumentFacts)> {
+        match self.location {
+            Some(loc) => {
+                let folder = crate::index::folder_of(loc);
+                self.index
+                    .documents()
+                    .filter(|(k, f)| f.folder == folder && *k != loc)
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    }
 }
 
 /// A rule's documentation: one text for `explain`, hover and the generated page.

@@ -167,6 +167,7 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
         }
     }
     kiro_acceptance_criteria(doc, &mut out);
+    story_headings(doc, &mut out);
     out.sort_by_key(|o| o.span);
     out
 }
@@ -225,6 +226,64 @@ fn opens_labelled_item(doc: &SpecDoc, block: usize) -> bool {
         }),
         _ => false,
     }
+}
+
+static STORY_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^user\s+story\s+(\d+)\b").expect("static regex"));
+
+/// spec-kit names stories by heading (`### User Story 2 - …`) and tasks cite them as `[US2]`:
+/// the heading defines `US2`.
+fn story_headings(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
+    for section in &doc.sections {
+        let Some(caps) = STORY_HEADING.captures(&section.title) else {
+            continue;
+        };
+        let Some(n) = caps.get(1) else { continue };
+        let title = doc.slice(section.title_span);
+        let span = title
+            .find(n.as_str())
+            .map(|i| {
+                Span::new(
+                    section.title_span.start + i,
+                    section.title_span.start + i + n.len(),
+                )
+            })
+            .unwrap_or(section.title_span);
+        let block = doc
+            .blocks
+            .iter()
+            .position(|b| b.span.start == section.heading_span.start);
+        out.push(IdOccurrence {
+            id: format!("US{}", n.as_str()),
+            span,
+            kind: IdKind::Story,
+            role: IdRole::Definition,
+            block,
+        });
+    }
+}
+
+/// The comparable form of an id: upper case, no separator, no leading zeros in the number
+/// (`FR-001`, `fr-1` and `FR1` are one id; `US-2` is `US2`). Kiro's `1.2` stays as it is.
+pub fn normalize(id: &str) -> String {
+    let prefix: String = id
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let rest = id[prefix.len()..].trim_start_matches(['-', '_']);
+    if prefix.is_empty() {
+        return rest.to_string();
+    }
+    let digits = rest.trim_start_matches('0');
+    format!(
+        "{prefix}{}",
+        if digits.is_empty() && !rest.is_empty() {
+            "0"
+        } else {
+            digits
+        }
+    )
 }
 
 /// Kiro numbers acceptance criteria by position: item 2 under `### Requirement 1` is `1.2`.

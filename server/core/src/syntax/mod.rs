@@ -17,7 +17,7 @@ mod statements;
 
 pub use ears::{Ears, EarsPattern};
 pub use front_matter::FrontMatter;
-pub use ids::{IdKind, IdOccurrence, IdPatterns, IdRole};
+pub use ids::{IdKind, IdOccurrence, IdPatterns, IdRole, normalize};
 pub use statements::{Keyword, KeywordStrength, Statement};
 
 use crate::span::Span;

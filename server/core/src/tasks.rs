@@ -1,0 +1,253 @@
+//! The tasks-file reader: task lines in spec-kit form (`- [ ] T012 [P] [US1] Do it in src/x.rs`)
+//! and Kiro form (`- [ ] 2.1 Do it` with `_Requirements: 1.1, 1.2_` below), with the
+//! requirement and story references each task carries.
+//!
+//! Reading only; writing and the round trip belong to decomposition.
+
+use crate::span::Span;
+use crate::syntax::{BlockKind, Checkbox, IdKind, IdRole, SpecDoc, normalize};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What a task covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Covers {
+    /// One id, normalised (`FR1`, `1.2`, `US1`).
+    Id(String),
+    /// Kiro `_Requirements: 2_`: every criterion of requirement 2.
+    Requirement(String),
+    /// Kiro `_Requirements: 1.1-1.7_`: criteria 1.1 to 1.7.
+    Range {
+        requirement: String,
+        from: u32,
+        to: u32,
+    },
+    /// Kiro `_Requirements: All_`.
+    All,
+}
+
+impl Covers {
+    /// Whether this covers the (normalised) id `key`.
+    pub fn covers(&self, key: &str) -> bool {
+        match self {
+            Covers::Id(id) => id == key,
+            Covers::Requirement(r) => {
+                key == r
+                    || key
+                        .strip_prefix(r.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }
+            Covers::Range {
+                requirement,
+                from,
+                to,
+            } => key
+                .strip_prefix(requirement.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| (*from..=*to).contains(&n)),
+            Covers::All => !key.chars().next().is_some_and(|c| c.is_ascii_alphabetic()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// `T012`, `2.1`, or `None` for an unnumbered checkbox item.
+    pub id: Option<String>,
+    /// The list item, nested content included.
+    pub span: Span,
+    /// The id (or the start of the item when it has none).
+    pub id_span: Span,
+    pub title: String,
+    pub checkbox: Checkbox,
+    /// `[P]`: may run in parallel with other `[P]` tasks.
+    pub parallel: bool,
+    /// `[US1]`, normalised.
+    pub story: Option<String>,
+    pub covers: Vec<Covers>,
+    /// 0 for a top-level task.
+    pub depth: usize,
+    pub block: usize,
+}
+
+impl Task {
+    /// Whether the task cites any requirement or story.
+    pub fn covers_anything(&self) -> bool {
+        self.story.is_some() || !self.covers.is_empty()
+    }
+}
+
+static KIRO_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\brequirements?\s*:\s*((?:all|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)(?:\s*,\s*(?:all|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?))*)")
+        .expect("static regex")
+});
+static STORY_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[(US-?\d+)\]").expect("static regex"));
+static TASK_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:T\d+|\d+(?:\.\d+)*)\b").expect("static regex"));
+
+/// Every checkbox item of the document, in order.
+pub fn read(doc: &SpecDoc) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        let BlockKind::ListItem {
+            checkbox: Some(checkbox),
+            depth,
+            ..
+        } = block.kind
+        else {
+            continue;
+        };
+        // The item's own text: its first line(s) up to the first nested checkbox item; its
+        // references: everything in the item except what its subtasks say.
+        let subtasks: Vec<Span> = doc
+            .blocks
+            .iter()
+            .skip(bi + 1)
+            .take_while(|b| block.span.covers(b.span))
+            .filter(|b| {
+                matches!(
+                    b.kind,
+                    BlockKind::ListItem {
+                        checkbox: Some(_),
+                        ..
+                    }
+                )
+            })
+            .map(|b| b.span)
+            .collect();
+        let own = Span::new(
+            block.span.start,
+            subtasks.first().map_or(block.span.end, |s| s.start),
+        );
+        let outside_subtasks = |span: Span| !subtasks.iter().any(|s| s.covers(span));
+        let source = doc.slice(own);
+        let prose = doc.prose_slice(own);
+        let text = prose.trim_start();
+        let lead = own.start + (prose.len() - text.len());
+        let id = TASK_ID.find(text).map(|m| {
+            (
+                m.as_str().trim_end_matches('.').to_string(),
+                Span::new(lead + m.start(), lead + m.end()),
+            )
+        });
+        let first_line = text.lines().next().unwrap_or("");
+        let title = first_line
+            .split_whitespace()
+            .filter(|w| !w.starts_with('[') || !w.ends_with(']'))
+            .skip(usize::from(id.is_some()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let story = STORY_LABEL
+            .captures(source)
+            .and_then(|c| c.get(1))
+            .map(|m| normalize(m.as_str()));
+        let parallel = source.contains("[P]");
+        // Lettered ids (`FR-001`, `TR-2`); Kiro's numbers are read from their lists below.
+        let mut covers: Vec<Covers> = doc
+            .ids_in(block.span)
+            .filter(|o| {
+                o.role == IdRole::Reference && !matches!(o.kind, IdKind::Task | IdKind::Story)
+            })
+            .filter(|o| {
+                o.id.starts_with(|c: char| c.is_ascii_alphabetic()) && outside_subtasks(o.span)
+            })
+            .map(|o| Covers::Id(normalize(&o.id)))
+            .collect();
+        let item_prose = doc.prose_slice(block.span);
+        for caps in KIRO_LIST.captures_iter(item_prose) {
+            let Some(list) = caps.get(1) else { continue };
+            if !outside_subtasks(Span::new(
+                block.span.start + list.start(),
+                block.span.start + list.end(),
+            )) {
+                continue;
+            }
+            for item in list.as_str().split(',') {
+                covers.push(kiro_item(item.trim()));
+            }
+        }
+        covers.dedup();
+        tasks.push(Task {
+            id: id.as_ref().map(|(i, _)| i.clone()),
+            span: block.span,
+            id_span: id.map_or(Span::new(lead, lead), |(_, s)| s),
+            title,
+            checkbox,
+            parallel,
+            story,
+            covers,
+            depth,
+            block: bi,
+        });
+    }
+    tasks
+}
+
+fn kiro_item(item: &str) -> Covers {
+    if item.eq_ignore_ascii_case("all") {
+        return Covers::All;
+    }
+    if let Some((a, b)) = item.split_once(['-', '–']) {
+        let (a, b) = (a.trim(), b.trim());
+        if let (Some((ra, fa)), Some((rb, tb))) = (a.split_once('.'), b.split_once('.'))
+            && ra == rb
+            && let (Ok(from), Ok(to)) = (fa.parse(), tb.parse())
+        {
+            return Covers::Range {
+                requirement: ra.to_string(),
+                from,
+                to,
+            };
+        }
+        return Covers::Id(a.to_string());
+    }
+    if item.contains('.') {
+        Covers::Id(item.to_string())
+    } else {
+        Covers::Requirement(item.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ParseOptions;
+
+    #[test]
+    fn reads_spec_kit_and_kiro_tasks() {
+        let text = "# Tasks\n\n- [ ] T012 [P] [US1] Create the model in src/models/draft.rs (FR-001)\n- [x] T013 [US2] Wire sync\n- [-] 2. Implement endpoints\n  - [x] 2.1 Create endpoint\n    - _Requirements: 1.1, 1.2-1.4_\n  - [ ] 2.2 Revoke endpoint\n    - _Requirements: 2, All_\n  - **Validates**: TR-2, NFR-4\n";
+        let doc = SpecDoc::parse(text, ParseOptions::default());
+        let tasks = read(&doc);
+        let summary: Vec<String> = tasks
+            .iter()
+            .map(|t| {
+                format!(
+                    "{:?} {:?} p={} story={:?} covers={:?} depth={} title={}",
+                    t.id, t.checkbox, t.parallel, t.story, t.covers, t.depth, t.title
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                "Some(\"T012\") Open p=true story=Some(\"US1\") covers=[Id(\"FR1\")] depth=0 title=Create the model in src/models/draft.rs (FR-001)",
+                "Some(\"T013\") Done p=false story=Some(\"US2\") covers=[] depth=0 title=Wire sync",
+                "Some(\"2\") InProgress p=false story=None covers=[Id(\"TR2\"), Id(\"NFR4\")] depth=0 title=Implement endpoints",
+                "Some(\"2.1\") Done p=false story=None covers=[Id(\"1.1\"), Range { requirement: \"1\", from: 2, to: 4 }] depth=1 title=Create endpoint",
+                "Some(\"2.2\") Open p=false story=None covers=[Requirement(\"2\"), All] depth=1 title=Revoke endpoint",
+            ]
+        );
+        assert!(
+            Covers::Range {
+                requirement: "1".into(),
+                from: 2,
+                to: 4
+            }
+            .covers("1.3")
+        );
+        assert!(Covers::Requirement("2".into()).covers("2.5"));
+        assert!(!Covers::Requirement("2".into()).covers("20.1"));
+    }
+}
