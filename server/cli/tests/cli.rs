@@ -106,7 +106,7 @@ fn every_rule_fires_on_the_examples() {
 #[test]
 fn exit_codes() {
     assert_eq!(
-        specwright(&["check", "examples", "--fail-on", "error"])
+        specwright(&["check", "examples/adr", "--fail-on", "error"])
             .status
             .code(),
         Some(0)

@@ -2,7 +2,7 @@
 //! diagnostics with the `<!-- expect: RULE "TEXT" -->` markers (see that folder's README).
 
 use regex::Regex;
-use specwright_core::index::WorkspaceIndex;
+use specwright_core::index::{DocumentFacts, WorkspaceIndex, folder_of};
 use specwright_core::rules::{self, Date};
 use specwright_core::{AnalysisInput, Config, analyze};
 use std::collections::BTreeSet;
@@ -75,14 +75,44 @@ fn fixture_config(text: &str) -> Config {
     Config::new(file)
 }
 
-fn actual(text: &str, rule: &str) -> BTreeSet<Finding> {
+/// Every Markdown file beside `file` (its feature folder), indexed as the server would.
+fn folder_index(file: &Path) -> WorkspaceIndex {
+    let mut index = WorkspaceIndex::default();
+    let dir = file.parent().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        if p.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        let config = fixture_config(&text);
+        let path = fixture_path(&text);
+        let a = analyze(AnalysisInput {
+            text: &text,
+            path: path.as_deref(),
+            location: None,
+            config: &config,
+            index: &WorkspaceIndex::default(),
+            today: None,
+        });
+        let location = p.to_string_lossy().to_string();
+        index.insert(
+            location.clone(),
+            DocumentFacts::of(&a.doc, a.classification, folder_of(&location)),
+        );
+    }
+    index
+}
+
+fn actual(file: &Path, text: &str, rule: &str) -> BTreeSet<Finding> {
     let config = fixture_config(text);
-    let index = WorkspaceIndex::default();
+    let index = folder_index(file);
     let path = fixture_path(text);
+    let location = file.to_string_lossy().to_string();
     let analysis = analyze(AnalysisInput {
         text,
         path: path.as_deref(),
-        location: None,
+        location: Some(&location),
         config: &config,
         index: &index,
         today: Some(Date {
@@ -137,7 +167,7 @@ fn every_rule_fixture_matches_its_expectations() {
             } else {
                 positive += 1;
             }
-            let got = actual(&text, id);
+            let got = actual(&file, &text, id);
             checked += 1;
             if got != expected {
                 let missing: Vec<_> = expected.difference(&got).collect();

@@ -7,6 +7,7 @@
 mod ambiguous_reference;
 mod and_or;
 mod bcp14_usage;
+mod boundaries;
 mod comparative_without_baseline;
 mod duplicate_requirement;
 mod ears_form;
@@ -81,6 +82,17 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// What the index would keep of this document, computed from the current text (the
+    /// index's copy may be older).
+    pub fn own_facts(&self, doc: &SpecDoc) -> crate::index::DocumentFacts {
+        let class = crate::kind::Classification {
+            kind: self.kind,
+            family: self.family,
+            evidence: crate::kind::Evidence::Default,
+        };
+        crate::index::DocumentFacts::of(doc, class, self.folder().unwrap_or_default())
+    }
+
     /// The folder of the document, as the index knows folders.
     pub fn folder(&self) -> Option<String> {
         self.location.map(crate::index::folder_of)
@@ -335,17 +347,28 @@ static REGISTRY: &[&dyn Rule] = &[
     &and_or::AndOr,
     &bcp14_usage::Bcp14Usage,
     &comparative_without_baseline::ComparativeWithoutBaseline,
+    &boundaries::DanglingReference,
+    &boundaries::DuplicateId,
     &duplicate_requirement::DuplicateRequirement,
     &ears_form::EarsForm,
+    &boundaries::EmptySection,
+    &boundaries::IdSequence,
     &incomplete_marker::IncompleteMarker,
+    &boundaries::MissingFailureBehaviour,
     &missing_normative_keyword::MissingNormativeKeyword,
+    &boundaries::MissingScopeBoundary,
     &non_singular::NonSingular,
     &open_ended_list::OpenEndedList,
+    &boundaries::OrphanTask,
     &passive_without_agent::PassiveWithoutAgent,
+    &boundaries::RequirementWithoutScenario,
+    &boundaries::StoryWithoutAcceptance,
     &superlative::Superlative,
     &template_placeholder::TemplatePlaceholder,
+    &boundaries::UncoveredRequirement,
     &unitless_quantity::UnitlessQuantity,
     &universal_quantifier::UniversalQuantifier,
+    &boundaries::UnmeasurableSuccessCriterion,
     &vague_term::VagueTerm,
     &weak_modal::WeakModal,
     &weak_phrase::WeakPhrase,

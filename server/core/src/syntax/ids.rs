@@ -167,6 +167,7 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
         }
     }
     kiro_acceptance_criteria(doc, &mut out);
+    kiro_paragraph_criteria(doc, &mut out);
     story_headings(doc, &mut out);
     out.sort_by_key(|o| o.span);
     out
@@ -179,13 +180,32 @@ fn labels(kind: IdKind, block: &BlockKind, after: &str) -> bool {
     if starts_a_range(after) {
         return false;
     }
-    if kind == IdKind::Task
-        || matches!(
+    // A task id labels a task line (`- [ ] T012 …`), not a note about it (`- T012 can run …`).
+    if kind == IdKind::Task {
+        return matches!(
             block,
-            BlockKind::Heading { .. } | BlockKind::TableCell { .. }
-        )
-    {
+            BlockKind::ListItem {
+                checkbox: Some(_),
+                ..
+            } | BlockKind::Heading { .. }
+                | BlockKind::TableCell { .. }
+        );
+    }
+    if matches!(
+        block,
+        BlockKind::Heading { .. } | BlockKind::TableCell { .. }
+    ) {
         return true;
+    }
+    // `- [ ] SC-004: Content updated` verifies a criterion; it does not define it.
+    if matches!(
+        block,
+        BlockKind::ListItem {
+            checkbox: Some(_),
+            ..
+        }
+    ) {
+        return false;
     }
     let rest = after.trim_start_matches(['*', '_', ' ', '\t']);
     rest.is_empty() || rest.starts_with([':', '.', ')', '-', '–', '—', '|', '\n', '\r'])
@@ -316,6 +336,50 @@ fn kiro_acceptance_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
                 kind: IdKind::Requirement,
                 role: IdRole::Definition,
                 block: Some(bi),
+            });
+        }
+    }
+}
+
+static KIRO_PARAGRAPH_CRITERION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d+)\.(\d+)\.?\s").expect("static regex"));
+
+/// Kiro files also number criteria by hand as paragraphs (`9.1. WHEN … SHALL …`), which
+/// Markdown does not read as a list.
+fn kiro_paragraph_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
+    for (si, section) in doc.sections.iter().enumerate() {
+        let Some(number) = KIRO_REQUIREMENT
+            .captures(&section.title)
+            .and_then(|c| c.get(1))
+        else {
+            continue;
+        };
+        for unit in &doc.units {
+            let block = &doc.blocks[unit.block];
+            if block.kind != BlockKind::Paragraph
+                || !block
+                    .section
+                    .is_some_and(|s| s == si || doc.section_path_indices(s).contains(&si))
+            {
+                continue;
+            }
+            let source = doc.slice(unit.span);
+            let Some(caps) = KIRO_PARAGRAPH_CRITERION.captures(source) else {
+                continue;
+            };
+            let (Some(n), Some(m), Some(all)) = (caps.get(1), caps.get(2), caps.get(0)) else {
+                continue;
+            };
+            if n.as_str() != number.as_str() {
+                continue;
+            }
+            let marker_end = unit.span.start + all.as_str().trim_end().len();
+            out.push(IdOccurrence {
+                id: format!("{}.{}", n.as_str(), m.as_str()),
+                span: Span::new(unit.span.start + n.start(), marker_end),
+                kind: IdKind::Requirement,
+                role: IdRole::Definition,
+                block: Some(unit.block),
             });
         }
     }

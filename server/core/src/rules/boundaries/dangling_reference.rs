@@ -1,0 +1,83 @@
+//! `dangling-reference`: a reference to an id nothing in the folder defines.
+
+use super::super::{Context, Rule, RuleDoc, RuleMeta};
+use super::{family_of, folder_facts};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
+use std::collections::HashSet;
+
+pub struct DanglingReference;
+
+static META: RuleMeta = RuleMeta {
+    id: "dangling-reference",
+    summary: "A reference to an id that nothing in the feature folder defines (FR-009, `_Requirements: 3.4_`, T019).",
+    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        what: "Flags references to requirement, success-criterion, story, use-case, acceptance-criterion and task \
+ids that no document of the same folder defines: `FR-009` in a plan when the spec stops at FR-008, Kiro's \
+`_Requirements: 3.4_` when requirement 3 has three criteria, `depends on T019` in a tasks file with 18 tasks. \
+Only id families the folder actually defines are checked, so a folder that does not number its \
+requirements is never flagged.",
+        why: "A dangling id is a broken link in the chain from requirement to task to code: either the definition \
+was deleted or renumbered, or the reference is a typo. An agent following it finds nothing, or the wrong thing.",
+        example: "<!-- tasks.md, beside a spec.md that defines FR-001 to FR-008 -->\n- [ ] T004 Export drafts (FR-009)",
+        fix: "- [ ] T004 Export drafts (FR-008)",
+    },
+};
+
+impl Rule for DanglingReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        if ctx.location.is_none() {
+            return Vec::new();
+        }
+        let (own, siblings) = folder_facts(doc, ctx);
+        // Task lines define their ids too (`T052-TEST` is task T052).
+        let task_ids: Vec<String> = own
+            .tasks
+            .iter()
+            .chain(siblings.iter().flat_map(|(_, f)| f.tasks.iter()))
+            .filter_map(|t| t.id.as_deref().map(normalize))
+            .collect();
+        let defined: HashSet<&str> = own
+            .defines
+            .iter()
+            .chain(siblings.iter().flat_map(|(_, f)| f.defines.iter()))
+            .map(|d| d.key.as_str())
+            .chain(task_ids.iter().map(String::as_str))
+            .collect();
+        let families: HashSet<String> = defined.iter().map(|k| family_of(k)).collect();
+        let mut out = Vec::new();
+        for o in doc.ids.iter().filter(|o| o.role == IdRole::Reference) {
+            if matches!(o.kind, IdKind::Adr | IdKind::Other) {
+                continue;
+            }
+            let key = normalize(&o.id);
+            if defined.contains(key.as_str()) || !families.contains(&family_of(&key)) {
+                continue;
+            }
+            // Kiro `_Requirements: 2_`-style whole requirements are defined by their criteria.
+            if !key.contains('.')
+                && family_of(&key) == "#"
+                && defined.iter().any(|d| d.starts_with(&format!("{key}.")))
+            {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    META.id,
+                    o.span,
+                    format!("`{}` is not defined in this folder", o.id),
+                )
+                .with_question(format!(
+                    "Which id did '{}' mean — was it renumbered or removed?",
+                    o.id
+                )),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,107 @@
+//! Boundary, structure and traceability rules: what a spec folder must contain for an agent to
+//! execute it, and whether its ids hold together across files. Cross-file rules read the
+//! workspace index through `Context::siblings` (the other documents of the folder).
+
+mod dangling_reference;
+mod duplicate_id;
+mod empty_section;
+mod id_sequence;
+mod missing_failure_behaviour;
+mod missing_scope_boundary;
+mod orphan_task;
+mod requirement_without_scenario;
+mod story_without_acceptance;
+mod uncovered_requirement;
+mod unmeasurable_success_criterion;
+
+pub use dangling_reference::DanglingReference;
+pub use duplicate_id::DuplicateId;
+pub use empty_section::EmptySection;
+pub use id_sequence::IdSequence;
+pub use missing_failure_behaviour::MissingFailureBehaviour;
+pub use missing_scope_boundary::MissingScopeBoundary;
+pub use orphan_task::OrphanTask;
+pub use requirement_without_scenario::RequirementWithoutScenario;
+pub use story_without_acceptance::StoryWithoutAcceptance;
+pub use uncovered_requirement::UncoveredRequirement;
+pub use unmeasurable_success_criterion::UnmeasurableSuccessCriterion;
+
+use super::Context;
+use crate::index::{DocumentFacts, TaskFact};
+use crate::kind::DocKind;
+use crate::syntax::SpecDoc;
+use crate::tasks::Covers;
+
+/// The prefix family of a normalised id: `FR` for `FR1`, `#` for Kiro's `1.2`.
+pub(crate) fn family_of(key: &str) -> String {
+    let prefix: String = key
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    if prefix.is_empty() {
+        "#".into()
+    } else {
+        prefix
+    }
+}
+
+/// The facts of this document and of the other documents in its folder.
+pub(crate) fn folder_facts(
+    doc: &SpecDoc,
+    ctx: &Context<'_>,
+) -> (DocumentFacts, Vec<(String, DocumentFacts)>) {
+    let own = ctx.own_facts(doc);
+    let siblings = ctx
+        .siblings()
+        .into_iter()
+        .map(|(k, f)| (k.to_string(), f.clone()))
+        .collect();
+    (own, siblings)
+}
+
+/// How the folder's tasks claim coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Coverage {
+    /// No tasks file yet: nothing can be uncovered.
+    None,
+    /// Tasks carry story labels (`[US1]`): every story needs a task.
+    Story,
+    /// Tasks cite requirement ids systematically: every requirement needs a task.
+    Requirement,
+}
+
+/// The tasks of the folder's tasks documents, and how they claim coverage. A few ids cited in
+/// passing are not a claim: requirement-level coverage needs most tasks to cite requirements.
+pub(crate) fn coverage(siblings: &[(String, DocumentFacts)]) -> (Coverage, Vec<TaskFact>) {
+    let tasks: Vec<TaskFact> = siblings
+        .iter()
+        .filter(|(_, f)| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
+        .flat_map(|(_, f)| f.tasks.iter().cloned())
+        .filter(|t| t.id.is_some())
+        .collect();
+    if tasks.is_empty() {
+        return (Coverage::None, tasks);
+    }
+    let citing = tasks
+        .iter()
+        .filter(|t| {
+            t.covers
+                .iter()
+                .any(|c| !matches!(c, Covers::Id(id) if id.starts_with('U')))
+        })
+        .count();
+    let labelled = tasks.iter().filter(|t| t.story.is_some()).count();
+    let mode = if citing * 2 >= tasks.len() {
+        Coverage::Requirement
+    } else if labelled > 0 {
+        Coverage::Story
+    } else {
+        Coverage::None
+    };
+    (mode, tasks)
+}
+
+/// The file name of a location, for messages.
+pub(crate) fn file_name(location: &str) -> &str {
+    location.rsplit('/').next().unwrap_or(location)
+}

@@ -1,0 +1,59 @@
+//! `orphan-task`: a task that covers no requirement or story.
+
+use super::super::{Context, Rule, RuleDoc, RuleMeta};
+use super::{Coverage, coverage};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::kind::DocKind;
+use crate::syntax::SpecDoc;
+use crate::tasks;
+
+pub struct OrphanTask;
+
+static META: RuleMeta = RuleMeta {
+    id: "orphan-task",
+    summary: "A task that covers no requirement or story (hint).",
+    default_severity: Severity::Hint,
+    doc: RuleDoc {
+        what: "In a tasks file whose tasks cite requirements systematically (most of them do), flags a task that \
+cites none and has no subtask that does. Setup and polish tasks legitimately serve no single requirement, \
+so this is a hint.",
+        why: "A task nobody asked for is either missing its reference (so coverage is under-reported) or scope \
+creep an agent will happily implement.",
+        example: "- [ ] 3. Add a dark theme",
+        fix: "- [ ] 3. Add a dark theme\n  - _Requirements: 4.2_",
+    },
+};
+
+impl Rule for OrphanTask {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        if ctx.kind != DocKind::Tasks {
+            return Vec::new();
+        }
+        let own = ctx.own_facts(doc);
+        let (mode, _) = coverage(&[(String::new(), own)]);
+        if mode != Coverage::Requirement {
+            return Vec::new();
+        }
+        let all = tasks::read(doc);
+        all.iter()
+            .filter(|t| t.id.is_some() && !t.covers_anything())
+            .filter(|t| {
+                !all.iter()
+                    .any(|s| t.span.covers(s.span) && s.span != t.span && s.covers_anything())
+            })
+            .map(|t| {
+                let id = t.id.clone().unwrap_or_default();
+                Diagnostic::new(
+                    META.id,
+                    t.id_span,
+                    format!("task {id} covers no requirement"),
+                )
+                .with_question(format!("Which requirement does task {id} serve?"))
+            })
+            .collect()
+    }
+}

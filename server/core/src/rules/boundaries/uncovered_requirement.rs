@@ -1,0 +1,77 @@
+//! `uncovered-requirement`: a requirement or story no task of the folder covers.
+
+use super::super::{Context, Rule, RuleDoc, RuleMeta};
+use super::{Coverage, coverage, folder_facts};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::kind::DocKind;
+use crate::syntax::{IdKind, SpecDoc};
+
+pub struct UncoveredRequirement;
+
+static META: RuleMeta = RuleMeta {
+    id: "uncovered-requirement",
+    summary: "A requirement (or user story) that no task in the folder's tasks file covers.",
+    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        what: "Once a feature folder has a tasks file, checks that the spec's requirements are covered by tasks, at \
+the level the tasks file works at. When most tasks cite requirement ids (`(FR-001)`, Kiro's \
+`_Requirements: 1.1, 1.2-1.4, 2, All_`, `**Validates**: TR-2`), every requirement needs a task citing it. When \
+tasks are labelled by user story (spec-kit's `[US1]`) and cite requirements only in passing, every `### User \
+Story N` needs at least one `[USN]` task. Without a tasks file nothing is reported.",
+        why: "An uncovered requirement is one no agent will implement: decomposition lost it, or it was added after \
+the tasks were generated.",
+        example: "<!-- spec.md defines FR-001..FR-003; tasks.md cites FR-001 and FR-002 only -->\n- **FR-003**: Users MUST be able to export drafts.",
+        fix: "<!-- tasks.md -->\n- [ ] T007 Implement draft export (FR-003)",
+    },
+};
+
+impl Rule for UncoveredRequirement {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        if !matches!(ctx.kind, DocKind::Spec | DocKind::Requirements) || ctx.location.is_none() {
+            return Vec::new();
+        }
+        let (own, siblings) = folder_facts(doc, ctx);
+        let (mode, tasks) = coverage(&siblings);
+        let tasks_file = siblings
+            .iter()
+            .find(|(_, f)| f.kind == DocKind::Tasks)
+            .map_or("the tasks file", |(l, _)| super::file_name(l));
+        let mut out = Vec::new();
+        for d in &own.defines {
+            let wanted = match mode {
+                Coverage::None => false,
+                Coverage::Story => d.kind == IdKind::Story,
+                Coverage::Requirement => d.kind == IdKind::Requirement,
+            };
+            if !wanted {
+                continue;
+            }
+            let covered = tasks.iter().any(|t| {
+                t.story.as_deref() == Some(d.key.as_str())
+                    || t.covers.iter().any(|c| c.covers(&d.key))
+            });
+            if !covered {
+                let what = if d.kind == IdKind::Story {
+                    format!("User Story {}", d.key.trim_start_matches("US"))
+                } else {
+                    format!("`{}`", d.id)
+                };
+                out.push(
+                    Diagnostic::new(
+                        META.id,
+                        d.span,
+                        format!("{what} is not covered by any task in {tasks_file}"),
+                    )
+                    .with_question(format!(
+                        "Which task implements {what}, or is it out of scope now?"
+                    )),
+                );
+            }
+        }
+        out
+    }
+}
