@@ -117,6 +117,9 @@ fn narrative_sections_of_proposals_stay_quiet() {
         "narrative sections of keps/ and rfcs/: {} findings in {narrative_words} words ({rate:.3} per 1,000)",
         narrative_findings.len()
     );
+    for f in &narrative_findings {
+        eprintln!("  narrative: {f}");
+    }
     assert!(
         narrative_words > 10_000,
         "the corpus should have plenty of narrative prose, found {narrative_words} words"

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta {
         what: "Flags a specification (spec-kit spec, Kiro or cc-sdd requirements, a proposal) when neither it nor any \
 other document of its folder states a scope boundary: an Out of Scope, Non-Goals, Scope or Boundary Context \
 section, or a statement such as \"mobile support is out of scope for v1\" (spec-kit keeps those under \
-Assumptions). OpenSpec capability specs describe a system, not a change, and are not checked.",
+Assumptions). Proposals are checked when they list Goals (a KEP without Non-Goals). OpenSpec capability \
+specs describe a system, not a change, and are not checked.",
         why: "Agents expand scope: without an explicit boundary, \"sharing\" grows permissions, notifications and an \
 admin page. Saying what is not being built is the cheapest fence there is.",
         example: "# Feature Specification: Share drafts\n\n## Requirements\n\n- **FR-001**: Writers MUST be able to share a draft with a team.",
@@ -33,7 +34,13 @@ impl Rule for MissingScopeBoundary {
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let applies = match ctx.kind {
             DocKind::Spec => ctx.family != Family::OpenSpec,
-            DocKind::Requirements | DocKind::Proposal => true,
+            DocKind::Requirements => true,
+            // A proposal that lists Goals owes the reader its Non-Goals (KEPs); Rust-style RFCs
+            // have neither, by design.
+            DocKind::Proposal => doc
+                .sections
+                .iter()
+                .any(|s| s.title.trim().eq_ignore_ascii_case("goals")),
             _ => false,
         };
         if !applies || doc.sections.is_empty() {
