@@ -19,6 +19,10 @@ struct Server {
 
 impl Server {
     fn start(capabilities: Value, init_options: Value) -> (Server, Value) {
+        Server::start_in(Value::Null, capabilities, init_options)
+    }
+
+    fn start_in(root_uri: Value, capabilities: Value, init_options: Value) -> (Server, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
             .arg("lsp")
             .env("SPECWRIGHT_TODAY", "2026-01-15")
@@ -66,7 +70,7 @@ impl Server {
         };
         let result = server.request(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": init_options }),
+            json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities, "initializationOptions": init_options }),
         );
         server.notify("initialized", json!({}));
         (server, result)
@@ -552,5 +556,104 @@ fn clarification_actions_mark_a_finding_and_collect_questions() {
         collect["newText"],
         "\n\n## Clarifications\n\n### Session 2026-01-15\n\n- Q: 'fast' — what latency or duration, at which percentile, under what load? (line 5) → A: "
     );
+    s.stop();
+}
+
+#[test]
+fn cross_file_navigation_and_coverage_follow_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export drafts as PDF.\n- **FR-002**: The editor MUST export drafts as Markdown.\n\n## Out of Scope\n\n- Printing.\n";
+    let tasks = "# Tasks: Export\n\n- [ ] T001 Implement PDF export (FR-001)\n- [ ] T002 Implement the exporter shell (FR-001)\n";
+    std::fs::write(folder.join("spec.md"), spec).unwrap();
+    std::fs::write(folder.join("tasks.md"), tasks).unwrap();
+    let spec_uri = format!("file://{}", folder.join("spec.md").display());
+    let tasks_uri = format!("file://{}", folder.join("tasks.md").display());
+    let root = format!("file://{}", dir.path().display());
+
+    let (mut s, init) = Server::start_in(json!(root), push_caps(&["utf-16"]), Value::Null);
+    assert_eq!(init["capabilities"]["definitionProvider"], true);
+    s.open(&spec_uri, "markdown", spec);
+    // The index is built in the background; the spec is re-published once it is complete.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&spec_uri, Some(1));
+        if summary(&diags)
+            .iter()
+            .any(|d| d.contains("FR-002") && d.contains("not covered"))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "FR-002 never reported uncovered: {diags:?}"
+        );
+    }
+
+    s.open(&tasks_uri, "markdown", tasks);
+    s.diagnostics(&tasks_uri, Some(1));
+    let fr001 = tasks.find("FR-001").unwrap();
+    let definition = s.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": tasks_uri }, "position": { "line": 2, "character": tasks.lines().nth(2).unwrap().find("FR-001").unwrap() } }),
+    );
+    let _ = fr001;
+    assert_eq!(definition[0]["uri"], spec_uri);
+    assert_eq!(
+        definition[0]["range"]["start"],
+        json!({ "line": 4, "character": 4 })
+    );
+
+    let refs = s.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": 5 }, "context": { "includeDeclaration": true } }),
+    );
+    let mut files: Vec<String> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files, ["spec.md", "tasks.md", "tasks.md"]);
+
+    let hover = s.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": 5 } }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("**FR-001**") && text.contains("Covered by T001, T002"),
+        "{text}"
+    );
+
+    let symbols = s.request("workspace/symbol", json!({ "query": "FR-00" }));
+    assert_eq!(symbols.as_array().unwrap().len(), 2, "{symbols}");
+
+    // Covering FR-002 in the tasks buffer clears the finding in the spec.
+    s.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": tasks_uri, "version": 2 }, "contentChanges": [{ "text": tasks.replace("shell (FR-001)", "shell (FR-002)") }] }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&spec_uri, None);
+        if !summary(&diags).iter().any(|d| d.contains("not covered")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the spec was not re-checked after the tasks edit"
+        );
+    }
     s.stop();
 }

@@ -80,7 +80,7 @@ impl DocumentFacts {
                 IdRole::Definition => {
                     fact.text = o
                         .block
-                        .map_or_else(String::new, |b| summary(doc, doc.blocks[b].span));
+                        .map_or_else(String::new, |b| summary(doc, doc.blocks[b].span, &o.id));
                     defines.push(fact)
                 }
                 IdRole::Reference => references.push(fact),
@@ -116,17 +116,22 @@ impl DocumentFacts {
     }
 }
 
-/// The first line of an item, markup removed, at most 120 characters.
-fn summary(doc: &SpecDoc, span: Span) -> String {
-    let text: String = doc
+/// The first line of an item, markup and its own id label removed, at most 120 characters.
+fn summary(doc: &SpecDoc, span: Span, id: &str) -> String {
+    let line = doc
         .prose_slice(span)
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+        .unwrap_or("");
+    let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text
+        .strip_prefix(id)
+        .map(|rest| {
+            rest.trim_start_matches([' ', ':', '.', '-', '–', '—', ')'])
+                .to_string()
+        })
+        .unwrap_or(text);
     let mut out: String = text.chars().take(120).collect();
     if text.chars().count() > 120 {
         out.push('…');
@@ -253,10 +258,7 @@ mod tests {
             .definitions("FR1")
             .map(|(p, d)| (p, d.text.as_str()))
             .collect();
-        assert_eq!(
-            defs,
-            [("/w/specs/001/spec.md", "FR-001 : The system MUST log.")]
-        );
+        assert_eq!(defs, [("/w/specs/001/spec.md", "The system MUST log.")]);
         let mentions: Vec<_> = index.mentions("FR1").map(|(p, _)| p).collect();
         assert_eq!(mentions, ["/w/specs/001/spec.md", "/w/specs/001/tasks.md"]);
         let tasks_in_folder: Vec<_> = index

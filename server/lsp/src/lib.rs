@@ -8,6 +8,7 @@
 
 pub mod convert;
 mod index;
+mod navigation;
 mod server;
 
 pub use server::{Backend, COMMANDS};

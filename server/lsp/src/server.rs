@@ -2,11 +2,13 @@
 
 use crate::convert::{self, Encoding};
 use crate::index::{self, Index};
+use crate::navigation;
 use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
 use specwright_core::index::{DocumentFacts, folder_of};
+use specwright_core::syntax::normalize;
 use specwright_core::{Analysis, ConfigDiagnostic};
 use specwright_core::{clarify, rules};
 use specwright_workspace::{LoadedConfig, find_config, is_markdown, location_of, today};
@@ -450,6 +452,36 @@ impl Backend {
         self.analyse(uri).await
     }
 
+    /// The normalised id under `pos` and the folder of `uri`.
+    async fn id_under(&self, uri: &Uri, pos: Position) -> Option<(String, Option<String>)> {
+        let result = self.result_for(uri).await?;
+        let analysis = result.analysis.as_ref()?;
+        let offset = convert::offset(&result.rope, pos, self.encoding());
+        let id = navigation::id_at(&analysis.doc, offset)?;
+        let folder = uri.to_file_path().map(|p| folder_of(&location_of(&p)));
+        Some((normalize(&id.id), folder))
+    }
+
+    /// Hover on an id that no finding covers: its definition, file and coverage.
+    fn id_hover(&self, uri: &Uri, result: &DocResult, pos: Position) -> Option<Hover> {
+        let analysis = result.analysis.as_ref()?;
+        let enc = self.encoding();
+        let offset = convert::offset(&result.rope, pos, enc);
+        if result.diagnostics.iter().any(|d| contains(&d.range, pos)) {
+            return None;
+        }
+        let id = navigation::id_at(&analysis.doc, offset)?;
+        let folder = uri.to_file_path().map(|p| folder_of(&location_of(&p)));
+        let text = navigation::hover_text(&self.inner.index.read(), &id.id, folder.as_deref())?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(navigation::range_of(&result.rope, id.span, enc)),
+        })
+    }
+
     /// The edit that gathers the document's open questions into its Clarifications section.
     async fn questions_edit(&self, uri: &Uri) -> Option<WorkspaceEdit> {
         let result = self.result_for(uri).await?;
@@ -608,6 +640,9 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -830,12 +865,64 @@ impl LanguageServer for Backend {
         ))
     }
 
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params.position;
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some((key, folder)) = self.id_under(&uri, pos).await else {
+            return Ok(None);
+        };
+        let defs = navigation::definitions(&self.inner.index.read(), &key, folder.as_deref());
+        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+        let enc = self.encoding();
+        let locations: Vec<Location> = defs
+            .iter()
+            .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
+            .collect();
+        Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let pos = params.text_document_position.position;
+        let uri = params.text_document_position.text_document.uri;
+        let Some((key, folder)) = self.id_under(&uri, pos).await else {
+            return Ok(None);
+        };
+        let refs = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
+        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+        let enc = self.encoding();
+        Ok(Some(
+            refs.iter()
+                .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
+                .collect(),
+        ))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+        let symbols = navigation::symbols(
+            &self.inner.index.read(),
+            &params.query,
+            self.encoding(),
+            &open,
+        );
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params.position;
         let uri = params.text_document_position_params.text_document.uri;
         let Some(result) = self.result_for(&uri).await else {
             return Ok(None);
         };
+        if let Some(hover) = self.id_hover(&uri, &result, pos) {
+            return Ok(Some(hover));
+        }
         let hits: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
