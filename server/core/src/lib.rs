@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod index;
 pub mod kind;
 pub mod lexicon;
+pub mod profiles;
 pub mod rules;
 pub mod scope;
 pub mod span;

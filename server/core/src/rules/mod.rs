@@ -357,6 +357,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &boundaries::MissingFailureBehaviour,
     &missing_normative_keyword::MissingNormativeKeyword,
     &boundaries::MissingScopeBoundary,
+    &boundaries::MissingSection,
     &non_singular::NonSingular,
     &open_ended_list::OpenEndedList,
     &boundaries::OrphanTask,
