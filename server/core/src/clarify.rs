@@ -142,7 +142,7 @@ mod tests {
         let index = WorkspaceIndex::default();
         let a = analyze(AnalysisInput {
             text,
-            path: Some("specs/001-x/spec.md"),
+            path: Some("notes/search.md"),
             location: None,
             config: &config,
             index: &index,
@@ -165,7 +165,7 @@ mod tests {
         let once = collect(text);
         assert_eq!(
             once,
-            "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast.\n- **FR-002**: Retention MUST be TBD days.\n\n## Clarifications\n\n### Session 2026-01-15\n\n- Q: What is explicitly out of scope for this feature? (line 1) → A: \n- Q: 'fast' — what latency or duration, at which percentile, under what load? (line 5) → A: \n- Q: What should replace `TBD`, and who decides it? (line 6) → A: \n"
+            "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast.\n- **FR-002**: Retention MUST be TBD days.\n\n## Clarifications\n\n### Session 2026-01-15\n\n- Q: 'fast' — what latency or duration, at which percentile, under what load? (line 5) → A: \n- Q: What should replace `TBD`, and who decides it? (line 6) → A: \n"
         );
         assert_eq!(collect(&once), once, "collecting twice changes nothing");
         let answered = once.replace("(line 5) → A: ", "(line 5) → A: p95 under 300 ms");
