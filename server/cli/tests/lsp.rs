@@ -639,6 +639,18 @@ fn cross_file_navigation_and_coverage_follow_edits() {
     let symbols = s.request("workspace/symbol", json!({ "query": "FR-00" }));
     assert_eq!(symbols.as_array().unwrap().len(), 2, "{symbols}");
 
+    let completion = s.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": tasks_uri }, "position": { "line": 2, "character": tasks.lines().nth(2).unwrap().find("FR-001").unwrap() + 4 } }),
+    );
+    let labels: Vec<&str> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["FR-001", "FR-002"]);
+
     // Covering FR-002 in the tasks buffer clears the finding in the spec.
     s.notify(
         "textDocument/didChange",

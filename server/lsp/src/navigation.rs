@@ -150,6 +150,25 @@ fn looks_like_id(q: &str) -> bool {
         && !q.contains(' ')
 }
 
+/// Ids of `folder` to complete the token `prefix` (the id-like text before the cursor).
+pub fn completions(index: &WorkspaceIndex, folder: &str, prefix: &str) -> Vec<(String, String)> {
+    let p = prefix.to_ascii_uppercase();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (loc, facts) in index.documents() {
+        if folder_of(loc) != folder {
+            continue;
+        }
+        for d in &facts.defines {
+            if d.id.to_ascii_uppercase().starts_with(&p) && seen.insert(d.key.clone()) {
+                out.push((d.id.clone(), d.text.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 pub fn range_of(rope: &Rope, span: Span, enc: Encoding) -> Range {
     convert::range(rope, span, enc)
 }

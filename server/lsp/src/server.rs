@@ -641,6 +641,10 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["-".into(), ",".into(), " ".into()]),
+                    ..Default::default()
+                }),
                 references_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
@@ -882,6 +886,48 @@ impl LanguageServer for Backend {
             .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
             .collect();
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = params.text_document_position.position;
+        let uri = params.text_document_position.text_document.uri;
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return Ok(None);
+        };
+        let line = {
+            let Some(doc) = self.inner.docs.get(&uri) else {
+                return Ok(None);
+            };
+            let end = convert::char_index(&doc.rope, pos, self.encoding());
+            let start = doc.rope.line_to_char(doc.rope.char_to_line(end));
+            doc.rope.slice(start..end).to_string()
+        };
+        // The id-like token being typed: `FR-0`, `T01`, Kiro's `1.` after `_Requirements:`.
+        let token: String = line
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let in_requirements_list = line.to_ascii_lowercase().contains("requirements:");
+        if token.is_empty() && !in_requirements_list {
+            return Ok(None);
+        }
+        let folder = folder_of(&location_of(&path));
+        let items: Vec<CompletionItem> =
+            navigation::completions(&self.inner.index.read(), &folder, &token)
+                .into_iter()
+                .filter(|(id, _)| !token.is_empty() || id.contains('.'))
+                .map(|(id, text)| CompletionItem {
+                    label: id,
+                    kind: Some(CompletionItemKind::REFERENCE),
+                    detail: Some(text),
+                    ..Default::default()
+                })
+                .collect();
+        Ok(Some(CompletionResponse::Array(items)))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
