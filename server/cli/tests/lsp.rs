@@ -651,6 +651,45 @@ fn cross_file_navigation_and_coverage_follow_edits() {
         .collect();
     assert_eq!(labels, ["FR-001", "FR-002"]);
 
+    let prepared = s.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": 5 } }),
+    );
+    assert_eq!(prepared["placeholder"], "FR-001");
+    let rename = s.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": 5 }, "newName": "FR-101" }),
+    );
+    let mut edited: Vec<(String, usize)> = rename["documentChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["textDocument"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                c["edits"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    edited.sort();
+    assert_eq!(
+        edited,
+        [("spec.md".to_string(), 1), ("tasks.md".to_string(), 2)]
+    );
+    assert!(
+        rename["documentChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["edits"][0]["newText"] == "FR-101")
+    );
+
     // Covering FR-002 in the tasks buffer clears the finding in the spec.
     s.notify(
         "textDocument/didChange",

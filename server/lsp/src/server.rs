@@ -646,6 +646,10 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
@@ -928,6 +932,84 @@ impl LanguageServer for Backend {
                 })
                 .collect();
         Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(result) = self.result_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(analysis) = &result.analysis else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let offset = convert::offset(&result.rope, params.position, enc);
+        let Some(id) = navigation::id_at(&analysis.doc, offset) else {
+            return Ok(None);
+        };
+        if !id.id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            // Kiro's `1.2` is a position, not a name: renumber by moving the criterion.
+            return Err(Error::invalid_params(
+                "positional ids (Kiro's N.M) cannot be renamed",
+            ));
+        }
+        Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range: navigation::range_of(&result.rope, id.span, enc),
+            placeholder: id.id.clone(),
+        }))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let pos = params.text_document_position.position;
+        let uri = params.text_document_position.text_document.uri;
+        let Some((key, folder)) = self.id_under(&uri, pos).await else {
+            return Ok(None);
+        };
+        let new_name = params.new_name.trim().to_string();
+        if new_name.is_empty()
+            || new_name.contains(char::is_whitespace)
+            || !new_name.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return Err(Error::invalid_params(format!(
+                "`{new_name}` is not an id (expected something like FR-012)"
+            )));
+        }
+        let mentions = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
+        let enc = self.encoding();
+        let mut by_doc: std::collections::BTreeMap<String, Vec<specwright_core::Span>> =
+            Default::default();
+        for (loc, span) in mentions {
+            by_doc.entry(loc).or_default().push(span);
+        }
+        let mut changes = Vec::new();
+        for (loc, spans) in by_doc {
+            let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+            let Some((doc_uri, rope)) = navigation::rope_of(&loc, open) else {
+                continue;
+            };
+            let version = self.inner.docs.get(&doc_uri).map(|d| d.version);
+            changes.push(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: doc_uri,
+                    version,
+                },
+                edits: spans
+                    .into_iter()
+                    .map(|span| {
+                        OneOf::Left(TextEdit {
+                            range: convert::range(&rope, span, enc),
+                            new_text: new_name.clone(),
+                        })
+                    })
+                    .collect(),
+            });
+        }
+        Ok(Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(changes)),
+            ..Default::default()
+        }))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
