@@ -378,6 +378,7 @@ fn hover_code_action_symbols_and_commands() {
         commands,
         json!([
             "specwright.collectQuestions",
+            "specwright.coverage",
             "specwright.explain",
             "specwright.rules"
         ])
@@ -650,6 +651,21 @@ fn cross_file_navigation_and_coverage_follow_edits() {
         .map(|c| c["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["FR-001", "FR-002"]);
+
+    let lenses = s.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": spec_uri } }),
+    );
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["covered by 2 tasks: T001, T002", "not covered by any task"]
+    );
 
     let prepared = s.request(
         "textDocument/prepareRename",

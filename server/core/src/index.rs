@@ -213,6 +213,58 @@ impl WorkspaceIndex {
     }
 }
 
+/// How a folder's tasks claim coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// No tasks file yet: nothing can be uncovered.
+    None,
+    /// Tasks carry story labels (`[US1]`): every story needs a task.
+    Story,
+    /// Tasks cite requirement ids systematically: every requirement needs a task.
+    Requirement,
+}
+
+/// The tasks of a folder's tasks documents (given with their locations), and how they claim
+/// coverage. A few ids cited in passing are not a claim: requirement-level coverage needs most
+/// tasks to cite requirements.
+pub fn coverage(documents: &[(String, DocumentFacts)]) -> (Coverage, Vec<TaskFact>) {
+    let tasks: Vec<TaskFact> = documents
+        .iter()
+        .filter(|(_, f)| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
+        .flat_map(|(_, f)| f.tasks.iter().cloned())
+        .filter(|t| t.id.is_some())
+        .collect();
+    if tasks.is_empty() {
+        return (Coverage::None, tasks);
+    }
+    let citing = tasks
+        .iter()
+        .filter(|t| {
+            t.covers
+                .iter()
+                .any(|c| !matches!(c, Covers::Id(id) if id.starts_with('U')))
+        })
+        .count();
+    let labelled = tasks.iter().filter(|t| t.story.is_some()).count();
+    let mode = if citing * 2 >= tasks.len() {
+        Coverage::Requirement
+    } else if labelled > 0 {
+        Coverage::Story
+    } else {
+        Coverage::None
+    };
+    (mode, tasks)
+}
+
+/// The ids of the tasks that cover the normalised id `key` (by citing it or by story label).
+pub fn covering_tasks(tasks: &[TaskFact], key: &str) -> Vec<String> {
+    tasks
+        .iter()
+        .filter(|t| t.story.as_deref() == Some(key) || t.covers.iter().any(|c| c.covers(key)))
+        .filter_map(|t| t.id.clone())
+        .collect()
+}
+
 /// The folder part of a location (`/a/b/spec.md` → `/a/b`).
 pub fn folder_of(location: &str) -> String {
     let normalized = location.replace('\\', "/");

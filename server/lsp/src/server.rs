@@ -7,8 +7,9 @@ use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::index::{DocumentFacts, folder_of};
+use specwright_core::index::{Coverage, DocumentFacts, coverage, covering_tasks, folder_of};
 use specwright_core::syntax::normalize;
+use specwright_core::syntax::{IdKind, IdRole};
 use specwright_core::{Analysis, ConfigDiagnostic};
 use specwright_core::{clarify, rules};
 use specwright_workspace::{LoadedConfig, find_config, is_markdown, location_of, today};
@@ -23,6 +24,7 @@ use tower_lsp_server::{Client, LanguageServer};
 /// Every command the server executes; editors call exactly these.
 pub const COMMANDS: &[&str] = &[
     "specwright.collectQuestions",
+    "specwright.coverage",
     "specwright.explain",
     "specwright.rules",
 ];
@@ -641,6 +643,9 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["-".into(), ",".into(), " ".into()]),
                     ..Default::default()
@@ -890,6 +895,61 @@ impl LanguageServer for Backend {
             .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
             .collect();
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some(result) = self.result_for(&uri).await else {
+            return Ok(None);
+        };
+        let Some(analysis) = &result.analysis else {
+            return Ok(None);
+        };
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return Ok(None);
+        };
+        let location = location_of(&path);
+        let folder = folder_of(&location);
+        let (mode, tasks) = {
+            let index = self.inner.index.read();
+            let siblings: Vec<(String, DocumentFacts)> = index
+                .documents()
+                .filter(|(l, f)| f.folder == folder && *l != location)
+                .map(|(l, f)| (l.to_string(), f.clone()))
+                .collect();
+            coverage(&siblings)
+        };
+        let wanted = match mode {
+            Coverage::None => return Ok(Some(Vec::new())),
+            Coverage::Story => IdKind::Story,
+            Coverage::Requirement => IdKind::Requirement,
+        };
+        let enc = self.encoding();
+        let lenses = analysis
+            .doc
+            .ids
+            .iter()
+            .filter(|o| o.role == IdRole::Definition && o.kind == wanted)
+            .map(|o| {
+                let key = normalize(&o.id);
+                let covering = covering_tasks(&tasks, &key);
+                let title = match covering.len() {
+                    0 => "not covered by any task".to_string(),
+                    1 => format!("covered by {}", covering[0]),
+                    n => format!("covered by {n} tasks: {}", covering.join(", ")),
+                };
+                CodeLens {
+                    range: navigation::range_of(&result.rope, o.span, enc),
+                    command: Some(Command {
+                        title,
+                        command: "specwright.coverage".into(),
+                        arguments: Some(vec![json!({ "uri": uri.as_str(), "id": o.id })]),
+                    }),
+                    data: None,
+                }
+            })
+            .collect();
+        Ok(Some(lenses))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -1175,6 +1235,32 @@ impl LanguageServer for Backend {
                 }
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
+            "specwright.coverage" => {
+                let (Some(uri), Some(id)) = (
+                    arg.get("uri")
+                        .and_then(Value::as_str)
+                        .and_then(|u| u.parse::<Uri>().ok()),
+                    arg.get("id").and_then(Value::as_str),
+                ) else {
+                    return Err(Error::invalid_params(
+                        "expected {\"uri\": \"<document uri>\", \"id\": \"FR-001\"}",
+                    ));
+                };
+                let folder = uri
+                    .to_file_path()
+                    .map(|p| folder_of(&location_of(&p)))
+                    .unwrap_or_default();
+                let index = self.inner.index.read();
+                let documents: Vec<(String, DocumentFacts)> = index
+                    .documents()
+                    .filter(|(_, f)| f.folder == folder)
+                    .map(|(l, f)| (l.to_string(), f.clone()))
+                    .collect();
+                let (_, tasks) = coverage(&documents);
+                Ok(Some(
+                    json!({ "id": id, "coveredBy": covering_tasks(&tasks, &normalize(id)) }),
+                ))
+            }
             "specwright.collectQuestions" => {
                 let uri = arg
                     .get("uri")

@@ -29,10 +29,8 @@ pub use uncovered_requirement::UncoveredRequirement;
 pub use unmeasurable_success_criterion::UnmeasurableSuccessCriterion;
 
 use super::Context;
-use crate::index::{DocumentFacts, TaskFact};
-use crate::kind::DocKind;
+use crate::index::DocumentFacts;
 use crate::syntax::SpecDoc;
-use crate::tasks::Covers;
 
 /// The prefix family of a normalised id: `FR` for `FR1`, `#` for Kiro's `1.2`.
 pub(crate) fn family_of(key: &str) -> String {
@@ -61,47 +59,7 @@ pub(crate) fn folder_facts(
     (own, siblings)
 }
 
-/// How the folder's tasks claim coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Coverage {
-    /// No tasks file yet: nothing can be uncovered.
-    None,
-    /// Tasks carry story labels (`[US1]`): every story needs a task.
-    Story,
-    /// Tasks cite requirement ids systematically: every requirement needs a task.
-    Requirement,
-}
-
-/// The tasks of the folder's tasks documents, and how they claim coverage. A few ids cited in
-/// passing are not a claim: requirement-level coverage needs most tasks to cite requirements.
-pub(crate) fn coverage(siblings: &[(String, DocumentFacts)]) -> (Coverage, Vec<TaskFact>) {
-    let tasks: Vec<TaskFact> = siblings
-        .iter()
-        .filter(|(_, f)| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
-        .flat_map(|(_, f)| f.tasks.iter().cloned())
-        .filter(|t| t.id.is_some())
-        .collect();
-    if tasks.is_empty() {
-        return (Coverage::None, tasks);
-    }
-    let citing = tasks
-        .iter()
-        .filter(|t| {
-            t.covers
-                .iter()
-                .any(|c| !matches!(c, Covers::Id(id) if id.starts_with('U')))
-        })
-        .count();
-    let labelled = tasks.iter().filter(|t| t.story.is_some()).count();
-    let mode = if citing * 2 >= tasks.len() {
-        Coverage::Requirement
-    } else if labelled > 0 {
-        Coverage::Story
-    } else {
-        Coverage::None
-    };
-    (mode, tasks)
-}
+pub(crate) use crate::index::{Coverage, coverage};
 
 /// The file name of a location, for messages.
 pub(crate) fn file_name(location: &str) -> &str {
