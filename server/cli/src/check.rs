@@ -29,6 +29,8 @@ pub struct Finding {
 pub struct Source {
     pub path: String,
     pub text: String,
+    /// Document kind and family as detected (`None` for configuration files).
+    pub kind: Option<(&'static str, &'static str)>,
 }
 
 pub struct Report {
@@ -165,7 +167,11 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
                     failure.rule, failure.message
                 );
             }
-            Ok((Source { path, text }, findings, loaded.path.clone()))
+            let kind = Some((
+                analysis.classification.kind.as_str(),
+                analysis.classification.family.as_str(),
+            ));
+            Ok((Source { path, text, kind }, findings, loaded.path.clone()))
         })
         .collect();
 
@@ -210,6 +216,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
                     sources.push(Source {
                         path,
                         text: loaded.text,
+                        kind: None,
                     });
                 }
                 files_checked += 1;

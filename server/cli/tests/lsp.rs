@@ -522,7 +522,7 @@ fn garbage_on_the_wire_does_not_kill_the_server() {
 #[test]
 fn clarification_actions_mark_a_finding_and_collect_questions() {
     let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
-    let uri = "file:///tmp/specwright-test/specs/001-x/spec.md";
+    let uri = "file:///tmp/specwright-test/notes/search.md";
     let text = "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast.\n\n## Out of Scope\n\n- Mobile.\n";
     s.open(uri, "markdown", text);
     let diags = s.diagnostics(uri, Some(1));

@@ -147,6 +147,13 @@ pub fn classify(path: Option<&str>, doc: &SpecDoc, config: &Config) -> Classific
             evidence: Evidence::Path,
         };
     }
+    if let Some((kind, family)) = by_name_and_headings(path, &headings, doc) {
+        return Classification {
+            kind,
+            family,
+            evidence: Evidence::Headings,
+        };
+    }
     if let Some((kind, family)) = by_headings(&headings, doc) {
         return Classification {
             kind,
@@ -283,6 +290,66 @@ fn by_path(path: Option<&str>, headings: &Headings) -> Option<(DocKind, Family)>
         return Some((DocKind::Proposal, Family::KepRfc));
     }
     None
+}
+
+/// Kiro's file names outside `.kiro/specs/` (copied folders, other tools that write Kiro's
+/// format): the name says which document, the headings confirm it.
+fn by_name_and_headings(
+    path: Option<&str>,
+    h: &Headings,
+    doc: &SpecDoc,
+) -> Option<(DocKind, Family)> {
+    let path = path?;
+    // spec-kit's `checklists/requirements.md` is a checklist about the requirements.
+    if path.contains("/checklists/") || path.starts_with("checklists/") {
+        return None;
+    }
+    let name = path.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
+    let requirement_n = h.titles.iter().any(|t| {
+        t.starts_with("requirement ") && t[12..].starts_with(|c: char| c.is_ascii_digit())
+    });
+    match name.as_str() {
+        "requirements.md" if requirement_n => Some((DocKind::Requirements, Family::Kiro)),
+        "requirements.md"
+            if h.titles
+                .iter()
+                .any(|t| t.contains("user stor") || t.contains("requirement")) =>
+        {
+            Some((DocKind::Requirements, Family::Generic))
+        }
+        "design.md"
+            if h.titles.iter().any(|t| t.contains("overview"))
+                && h.titles
+                    .iter()
+                    .any(|t| t.contains("architecture") || t.contains("components")) =>
+        {
+            Some((DocKind::Design, Family::Kiro))
+        }
+        "tasks.md" => {
+            let tasks = doc
+                .blocks
+                .iter()
+                .filter(|b| {
+                    matches!(
+                        b.kind,
+                        crate::syntax::BlockKind::ListItem {
+                            checkbox: Some(_),
+                            ..
+                        }
+                    )
+                })
+                .count();
+            let kiro = h
+                .first
+                .as_deref()
+                .is_some_and(|f| f.starts_with("implementation plan"));
+            (tasks > 0).then_some((
+                DocKind::Tasks,
+                if kiro { Family::Kiro } else { Family::Generic },
+            ))
+        }
+        _ => None,
+    }
 }
 
 fn by_headings(h: &Headings, doc: &SpecDoc) -> Option<(DocKind, Family)> {

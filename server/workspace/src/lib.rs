@@ -102,7 +102,12 @@ impl LoadedConfig {
     }
 
     /// `path` relative to this configuration's root, `/`-separated; `None` outside the root.
+    /// Without a configuration file there is no root, and the whole path is used, so that path
+    /// conventions (`specs/NNN-name/spec.md`, `.kiro/specs/…`) are still recognised.
     pub fn relative(&self, path: &Path) -> Option<String> {
+        if self.path.is_none() {
+            return Some(location_of(path));
+        }
         relative_path(&self.root, path)
     }
 }

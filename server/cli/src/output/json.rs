@@ -22,9 +22,18 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             })
         })
         .collect();
+    let files: Vec<_> = report
+        .sources
+        .iter()
+        .filter_map(|s| {
+            s.kind
+                .map(|(kind, family)| json!({ "path": s.path, "kind": kind, "family": family }))
+        })
+        .collect();
     let value = json!({
         "version": 1,
         "filesChecked": report.files_checked,
+        "files": files,
         "findings": findings,
     });
     writeln!(

@@ -41,9 +41,13 @@ impl Rule for OrphanTask {
         let all = tasks::read(doc);
         all.iter()
             .filter(|t| t.id.is_some() && !t.covers_anything())
+            // A subtask inherits its parent's references, and a parent its subtasks'.
             .filter(|t| {
-                !all.iter()
-                    .any(|s| t.span.covers(s.span) && s.span != t.span && s.covers_anything())
+                !all.iter().any(|s| {
+                    s.span != t.span
+                        && (t.span.covers(s.span) || s.span.covers(t.span))
+                        && s.covers_anything()
+                })
             })
             .map(|t| {
                 let id = t.id.clone().unwrap_or_default();
