@@ -86,7 +86,15 @@ const KIRO_DESIGN: Profile = Profile {
     required: &[
         SectionSpec {
             title: "Overview",
-            synonyms: &["overview", "introduction"],
+            synonyms: &[
+                "overview",
+                "introduction",
+                "summary",
+                "architecture overview",
+                "system overview",
+                "design overview",
+                "high-level overview",
+            ],
             level: 2,
             hint: "The design in a paragraph.",
         },
@@ -127,9 +135,28 @@ const OPENSPEC_SPEC: Profile = Profile {
     ],
 };
 
+const PROPOSAL: Profile = Profile {
+    name: "proposal (KEP / RFC)",
+    required: &[
+        SectionSpec {
+            title: "Summary",
+            synonyms: &["summary"],
+            level: 2,
+            hint: "The proposal in one paragraph.",
+        },
+        SectionSpec {
+            title: "Motivation",
+            synonyms: &["motivation"],
+            level: 2,
+            hint: "Why this is needed; Goals and Non-Goals.",
+        },
+    ],
+};
+
 /// The built-in profile of a document, if its kind and family have one.
 pub fn profile_for(kind: DocKind, family: Family) -> Option<&'static Profile> {
     match (kind, family) {
+        (DocKind::Proposal, Family::KepRfc) => Some(&PROPOSAL),
         (DocKind::Spec, Family::SpecKit) => Some(&SPEC_KIT_SPEC),
         (DocKind::Plan, Family::SpecKit) => Some(&SPEC_KIT_PLAN),
         (DocKind::Requirements, Family::Kiro | Family::CcSdd) => Some(&KIRO_REQUIREMENTS),

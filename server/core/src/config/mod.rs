@@ -45,6 +45,9 @@ pub struct ConfigFile {
     pub ids: Option<IdsConfig>,
     /// Document kind and family per glob, overriding detection.
     pub kinds: Option<BTreeMap<String, KindOverride>>,
+    /// Required sections per document kind (`spec`, `plan`, `requirements`, `design`, …),
+    /// replacing the built-in profile of that kind.
+    pub profiles: Option<BTreeMap<String, ProfileConfig>>,
     /// Base URL of the rule pages; a rule's page is `<docs-url>/<rule-id>.md`. Unset: no links.
     pub docs_url: Option<String>,
 }
@@ -121,6 +124,14 @@ pub struct IdsConfig {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// Section titles that must be present (matched case-insensitively at the start of a
+    /// heading, numbering ignored).
+    pub required: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct KindOverride {
     pub kind: Option<DocKind>,
     pub family: Option<Family>,
@@ -177,7 +188,7 @@ pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
 
 /// The top-level keys of [`ConfigFile`], as written in the file.
 pub const KEYS: &[&str] = &[
-    "include", "exclude", "rules", "sections", "ids", "kinds", "docs-url",
+    "include", "exclude", "rules", "sections", "ids", "kinds", "profiles", "docs-url",
 ];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
@@ -222,6 +233,7 @@ impl ConfigFile {
                 (mine, theirs) => mine.or_else(|| theirs.clone()),
             },
             kinds: self.kinds.or_else(|| lower.kinds.clone()),
+            profiles: self.profiles.or_else(|| lower.profiles.clone()),
             docs_url: self.docs_url.or_else(|| lower.docs_url.clone()),
         }
     }
@@ -316,6 +328,16 @@ impl Config {
     /// Whether a rule's word list differs from its built-in one.
     pub fn customises_words(&self, rule: &str) -> bool {
         matches!(self.rule_setting(rule), Some(RuleSetting::Table(t)) if t.add.is_some() || t.remove.is_some())
+    }
+
+    /// The configured required sections of `kind`, replacing its built-in profile.
+    pub fn required_sections(&self, kind: DocKind) -> Option<&[String]> {
+        self.file
+            .profiles
+            .as_ref()?
+            .get(kind.as_str())?
+            .required
+            .as_deref()
     }
 
     /// Narrative section titles, lowercased.
@@ -430,6 +452,11 @@ exclude = ["**/node_modules/**", "**/target/**"]
 # family: spec-kit, kiro, openspec, cc-sdd, kep-rfc, madr, nygard, generic
 [kinds]
 # "docs/proposals/**" = {{ kind = "spec", family = "generic" }}
+
+# Required sections per kind (spec, plan, requirements, design, proposal, …), replacing the
+# built-in profile (spec-kit, Kiro, OpenSpec, KEP/RFC).
+[profiles]
+# spec = {{ required = ["Scope", "Requirements", "Acceptance Criteria", "Interfaces"] }}
 "#,
         includes = includes.join(", ")
     )

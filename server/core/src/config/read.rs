@@ -2,8 +2,8 @@
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
 use super::{
-    ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, RuleSetting, RuleTable,
-    SectionsConfig, compile_glob,
+    ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, ProfileConfig, RuleSetting,
+    RuleTable, SectionsConfig, compile_glob,
 };
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
@@ -168,6 +168,7 @@ impl Reader<'_> {
                 "ids" => file.ids = Some(self.ids(&value)),
                 "sections" => file.sections = Some(self.sections(&value)),
                 "kinds" => file.kinds = Some(self.kinds(&value)),
+                "profiles" => file.profiles = Some(self.profiles(&value)),
                 "docs-url" => file.docs_url = self.string(&value, "docs-url"),
                 other => {
                     let hint = suggest(other, KEYS);
@@ -363,6 +364,39 @@ impl Reader<'_> {
             }
         }
         ids
+    }
+
+    fn profiles<N: Node>(&mut self, node: &N) -> BTreeMap<String, ProfileConfig> {
+        let mut profiles = BTreeMap::new();
+        for (kind, key_span, value) in self.expect_entries(node, "profiles") {
+            if DocKind::parse(&kind).is_none() {
+                self.report(
+                    key_span,
+                    Severity::Error,
+                    format!(
+                        "unknown kind `{kind}` in `profiles`; one of: {}",
+                        DocKind::ALL.map(|k| k.as_str()).join(", ")
+                    ),
+                );
+                continue;
+            }
+            let mut profile = ProfileConfig::default();
+            for (key, key_span, v) in self.expect_entries(&value, &format!("profiles.{kind}")) {
+                if key == "required" {
+                    profile.required = self
+                        .strings(&v, "required")
+                        .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                } else {
+                    self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!("unknown key `{key}` in `profiles.{kind}`; known: required"),
+                    );
+                }
+            }
+            profiles.insert(kind, profile);
+        }
+        profiles
     }
 
     fn kinds<N: Node>(&mut self, node: &N) -> BTreeMap<String, KindOverride> {

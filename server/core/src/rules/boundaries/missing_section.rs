@@ -2,11 +2,19 @@
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
 use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
-use crate::profiles::profile_for;
+use crate::profiles::{normalize_title, profile_for};
 use crate::span::Span;
 use crate::syntax::SpecDoc;
 
 pub struct MissingSection;
+
+/// A required section: its title, the title starts that count, and its skeleton.
+struct Required {
+    title: String,
+    synonyms: Vec<String>,
+    level: u8,
+    hint: String,
+}
 
 static META: RuleMeta = RuleMeta {
     id: "missing-section",
@@ -31,21 +39,56 @@ impl Rule for MissingSection {
     }
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
-        let Some(profile) = profile_for(ctx.kind, ctx.family) else {
-            return Vec::new();
-        };
         let Some(first) = doc.sections.first() else {
             return Vec::new();
         };
-        let missing: Vec<_> = profile
-            .required
+        // A configured profile replaces the built-in one.
+        let (name, required): (String, Vec<Required>) = match ctx.config.required_sections(ctx.kind)
+        {
+            Some(titles) => (
+                format!("the {} profile of specwright.toml", ctx.kind.as_str()),
+                titles
+                    .iter()
+                    .map(|t| Required {
+                        title: t.clone(),
+                        synonyms: vec![normalize_title(t)],
+                        level: 2,
+                        hint: format!("What belongs under {t}?"),
+                    })
+                    .collect(),
+            ),
+            None => {
+                let Some(profile) = profile_for(ctx.kind, ctx.family) else {
+                    return Vec::new();
+                };
+                (
+                    profile.name.to_string(),
+                    profile
+                        .required
+                        .iter()
+                        .map(|s| Required {
+                            title: s.title.to_string(),
+                            synonyms: s.synonyms.iter().map(|x| x.to_string()).collect(),
+                            level: s.level,
+                            hint: s.hint.to_string(),
+                        })
+                        .collect(),
+                )
+            }
+        };
+        let missing: Vec<&Required> = required
             .iter()
-            .filter(|spec| !doc.sections.iter().any(|s| spec.matches(&s.title)))
+            .filter(|r| {
+                !doc.sections.iter().any(|s| {
+                    let t = normalize_title(&s.title);
+                    r.synonyms.iter().any(|syn| t.starts_with(syn.as_str()))
+                })
+            })
             .collect();
         if missing.is_empty() {
             return Vec::new();
         }
-        let names: Vec<&str> = missing.iter().map(|m| m.title).collect();
+        let names: Vec<&str> = missing.iter().map(|m| m.title.as_str()).collect();
         let newline = if doc.text.contains("\r\n") {
             "\r\n"
         } else {
@@ -63,12 +106,13 @@ impl Rule for MissingSection {
             })
             .collect::<String>()
             + newline;
+        let profile_name = name;
         let end = doc.text.trim_end().len();
         vec![
             Diagnostic::new(
                 META.id,
                 first.title_span,
-                format!("{} is missing: {}", profile.name, names.join(", ")),
+                format!("{profile_name} is missing: {}", names.join(", ")),
             )
             .with_question(format!("What goes under {}?", names.join(" and ")))
             .with_fix(Fix {
