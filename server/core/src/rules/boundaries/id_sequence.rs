@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "Ids of one family skip a number or go backwards (FR-001, FR-002, FR-004) (hint).",
     default_severity: Severity::Hint,
     doc: RuleDoc {
-        what: "Within a document, checks each lettered id family (`FR`, `NFR`, `SC`, `T`, …) in the order its \
+        what: "Within each section, checks each lettered id family (`FR`, `NFR`, `SC`, …) in the order its \
 definitions appear: a number that skips ahead or goes back is hinted. Renumbering is sometimes deliberate \
 (a removed requirement keeps its number retired), hence a hint.",
         why: "A gap often means a requirement was deleted while something still cites it; a step back, that two \
@@ -68,7 +68,13 @@ impl Rule for IdSequence {
             let Ok(n) = digits.parse::<u64>() else {
                 continue;
             };
-            let family = prefix.to_ascii_uppercase();
+            // Per section: a summary that lists SC-003 after the criteria section's SC-007 is
+            // a second list, not a step back.
+            let family = format!(
+                "{}#{:?}",
+                prefix.to_ascii_uppercase(),
+                doc.section_at(o.span.start)
+            );
             if let Some((prev, prev_id)) = last.get(&family) {
                 if n < *prev {
                     out.push(

@@ -3,7 +3,7 @@
 use super::super::{Context, Rule, RuleDoc, RuleMeta, has_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::span::Span;
-use crate::syntax::{IdKind, IdRole, SpecDoc};
+use crate::syntax::{BlockKind, IdKind, IdRole, SpecDoc};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -42,7 +42,19 @@ impl Rule for UnmeasurableSuccessCriterion {
                 continue;
             }
             let Some(block) = o.block else { continue };
-            let span = doc.blocks[block].span;
+            // A heading's criterion is its section; a table row restates a criterion (status
+            // and traceability tables), it is not where it is defined.
+            let span = match doc.blocks[block].kind {
+                BlockKind::TableCell { .. } => continue,
+                BlockKind::Heading { .. } => match doc.section_at(o.span.start) {
+                    Some(s) => Span::new(
+                        doc.sections[s].heading_span.start,
+                        doc.sections[s].body_span.end,
+                    ),
+                    None => continue,
+                },
+                _ => doc.blocks[block].span,
+            };
             let rest = Span::new(o.span.end, span.end);
             let text = doc.prose_slice(rest);
             if text.split_whitespace().count() < 2
