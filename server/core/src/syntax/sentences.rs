@@ -105,9 +105,12 @@ fn is_boundary(text: &str, dot: usize, after: usize) -> bool {
 }
 
 fn preceding_word(before: &str) -> &str {
+    // The separator may be multi-byte white space (U+2028, U+3000): skip the whole character.
     let start = before
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '"')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || *c == '(' || *c == '[' || *c == '"')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &before[start..]
 }
 
