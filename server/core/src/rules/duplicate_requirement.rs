@@ -34,7 +34,8 @@ const FILLER: &[&str] = &[
 
 struct Candidate {
     span: Span,
-    pairs: HashSet<(String, String)>,
+    /// Hashes of consecutive content-word pairs.
+    pairs: HashSet<u64>,
     line: usize,
 }
 
@@ -60,10 +61,7 @@ impl Rule for DuplicateRequirement {
             if words.len() < 5 {
                 continue;
             }
-            let pairs = words
-                .windows(2)
-                .map(|w| (w[0].clone(), w[1].clone()))
-                .collect();
+            let pairs = words.windows(2).map(|w| pair_hash(w[0], w[1])).collect();
             candidates.push(Candidate {
                 span: unit.span,
                 pairs,
@@ -71,10 +69,10 @@ impl Rule for DuplicateRequirement {
             });
         }
         // Only statements that share a word pair are compared; very common pairs are skipped.
-        let mut by_pair: HashMap<&(String, String), Vec<usize>> = HashMap::new();
+        let mut by_pair: HashMap<u64, Vec<usize>> = HashMap::new();
         for (i, c) in candidates.iter().enumerate() {
             for p in &c.pairs {
-                by_pair.entry(p).or_default().push(i);
+                by_pair.entry(*p).or_default().push(i);
             }
         }
         let mut out = Vec::new();
@@ -111,15 +109,46 @@ impl Rule for DuplicateRequirement {
 }
 
 /// Words of the statement, code included (`name` and `name, tags` differ), ids left out.
-fn content_words(doc: &SpecDoc, span: Span) -> Vec<String> {
-    let mut text = doc.slice(span).to_string();
-    for o in doc.ids_in(span) {
-        let (start, end) = (o.span.start - span.start, o.span.end - span.start);
-        text.replace_range(start..end, &" ".repeat(end - start));
+fn content_words(doc: &SpecDoc, span: Span) -> Vec<u64> {
+    let text = doc.slice(span);
+    let ids: Vec<Span> = doc.ids_in(span).map(|o| o.span).collect();
+    let mut out = Vec::new();
+    let mut start = None;
+    // Word boundaries over the source (code included: `name` and `name, tags` differ); ids are
+    // skipped, filler words dropped, words compared by a case-insensitive hash.
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                let at = span.start + s;
+                if ids.iter().any(|id| id.contains(at)) {
+                    continue;
+                }
+                let word = &text[s..i];
+                if FILLER.iter().any(|f| f.eq_ignore_ascii_case(word)) {
+                    continue;
+                }
+                out.push(word_hash(word));
+            }
+            _ => {}
+        }
     }
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| !FILLER.contains(&w.as_str()))
-        .collect()
+    out
+}
+
+fn word_hash(word: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for c in word.chars().flat_map(char::to_lowercase) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
+fn pair_hash(a: u64, b: u64) -> u64 {
+    a.rotate_left(17) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
