@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::WorkspaceIndex;
+use crate::index::{DocumentFacts, folder_of};
 use crate::kind::{Classification, classify};
 use crate::rules::{self, Context, Date};
 use crate::scope::Scope;
@@ -50,8 +51,14 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     );
     let classification = classify(input.path, &doc, input.config);
     let scope = Scope::compute(&doc, classification.kind, input.config);
+    let facts = DocumentFacts::of(
+        &doc,
+        classification,
+        input.location.map(folder_of).unwrap_or_default(),
+    );
     let ctx = Context {
         scope: &scope,
+        facts: &facts,
         config: input.config,
         index: input.index,
         today: input.today,

@@ -71,6 +71,9 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The normative units of the document: what requirement-quality rules examine.
     pub scope: &'a Scope,
+    /// What the index keeps of this document, computed once from the current text (the
+    /// index's copy may be older).
+    pub facts: &'a crate::index::DocumentFacts,
     pub index: &'a WorkspaceIndex,
     pub today: Option<Date>,
     /// The document's path relative to the configuration's folder, when it has one.
@@ -84,13 +87,8 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// What the index would keep of this document, computed from the current text (the
     /// index's copy may be older).
-    pub fn own_facts(&self, doc: &SpecDoc) -> crate::index::DocumentFacts {
-        let class = crate::kind::Classification {
-            kind: self.kind,
-            family: self.family,
-            evidence: crate::kind::Evidence::Default,
-        };
-        crate::index::DocumentFacts::of(doc, class, self.folder().unwrap_or_default())
+    pub fn own_facts(&self, _doc: &SpecDoc) -> crate::index::DocumentFacts {
+        self.facts.clone()
     }
 
     /// The folder of the document, as the index knows folders.
