@@ -172,11 +172,14 @@ impl WorkspaceIndex {
 
     /// The documents of `folder`, except `except` (the document being analysed, whose own
     /// facts are fresher than the index's).
-    pub fn in_folder<'a>(
+    pub fn in_folder<'a, 'f>(
         &'a self,
-        folder: &'a str,
-        except: Option<&'a str>,
-    ) -> impl Iterator<Item = (&'a str, &'a DocumentFacts)> + 'a {
+        folder: &'f str,
+        except: Option<&'f str>,
+    ) -> impl Iterator<Item = (&'a str, &'a DocumentFacts)> + 'f
+    where
+        'a: 'f,
+    {
         self.documents
             .iter()
             .filter(move |(k, f)| f.folder == folder && Some(k.as_str()) != except)
@@ -224,14 +227,16 @@ pub enum Coverage {
     Requirement,
 }
 
-/// The tasks of a folder's tasks documents (given with their locations), and how they claim
+/// The tasks of a folder's tasks documents, and how they claim
 /// coverage. A few ids cited in passing are not a claim: requirement-level coverage needs most
 /// tasks to cite requirements.
-pub fn coverage(documents: &[(String, DocumentFacts)]) -> (Coverage, Vec<TaskFact>) {
+pub fn coverage<'a>(
+    documents: impl IntoIterator<Item = &'a DocumentFacts>,
+) -> (Coverage, Vec<TaskFact>) {
     let tasks: Vec<TaskFact> = documents
-        .iter()
-        .filter(|(_, f)| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
-        .flat_map(|(_, f)| f.tasks.iter().cloned())
+        .into_iter()
+        .filter(|f| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
+        .flat_map(|f| f.tasks.iter().cloned())
         .filter(|t| t.id.is_some())
         .collect();
     if tasks.is_empty() {

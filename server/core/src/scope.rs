@@ -173,7 +173,7 @@ impl Scope {
             if narrative[section] {
                 continue;
             }
-            let span = trim(doc, unit.span);
+            let span = doc.trimmed(unit.span);
             // Statements come in document order: only the first one ending after `span` starts
             // can overlap it.
             let next = covered.partition_point(|c| c.end <= span.start);
@@ -219,12 +219,6 @@ impl Scope {
     pub fn is_narrative(&self, section: Option<usize>) -> bool {
         section.is_some_and(|s| self.narrative.get(s).copied().unwrap_or(false))
     }
-}
-
-fn trim(doc: &SpecDoc, span: Span) -> Span {
-    let s = doc.prose_slice(span);
-    let lead = s.len() - s.trim_start().len();
-    Span::new(span.start + lead, span.start + lead + s.trim().len())
 }
 
 /// `**Changelog**: what it holds` — a glossary-style entry, not a requirement.

@@ -912,12 +912,7 @@ impl LanguageServer for Backend {
         let folder = folder_of(&location);
         let (mode, tasks) = {
             let index = self.inner.index.read();
-            let siblings: Vec<(String, DocumentFacts)> = index
-                .documents()
-                .filter(|(l, f)| f.folder == folder && *l != location)
-                .map(|(l, f)| (l.to_string(), f.clone()))
-                .collect();
-            coverage(&siblings)
+            coverage(index.in_folder(&folder, Some(&location)).map(|(_, f)| f))
         };
         let wanted = match mode {
             Coverage::None => return Ok(Some(Vec::new())),
@@ -1251,12 +1246,7 @@ impl LanguageServer for Backend {
                     .map(|p| folder_of(&location_of(&p)))
                     .unwrap_or_default();
                 let index = self.inner.index.read();
-                let documents: Vec<(String, DocumentFacts)> = index
-                    .documents()
-                    .filter(|(_, f)| f.folder == folder)
-                    .map(|(l, f)| (l.to_string(), f.clone()))
-                    .collect();
-                let (_, tasks) = coverage(&documents);
+                let (_, tasks) = coverage(index.in_folder(&folder, None).map(|(_, f)| f));
                 Ok(Some(
                     json!({ "id": id, "coveredBy": covering_tasks(&tasks, &normalize(id)) }),
                 ))

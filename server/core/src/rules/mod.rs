@@ -85,12 +85,6 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// What the index would keep of this document, computed from the current text (the
-    /// index's copy may be older).
-    pub fn own_facts(&self, _doc: &SpecDoc) -> crate::index::DocumentFacts {
-        self.facts.clone()
-    }
-
     /// The folder of the document, as the index knows folders.
     pub fn folder(&self) -> Option<String> {
         self.location.map(crate::index::folder_of)
@@ -99,13 +93,10 @@ impl Context<'_> {
     /// The facts of the other documents in the document's folder.
     pub fn siblings(&self) -> Vec<(&str, &crate::index::DocumentFacts)> {
         match self.location {
-            Some(loc) => {
-                let folder = crate::index::folder_of(loc);
-                self.index
-                    .documents()
-                    .filter(|(k, f)| f.folder == folder && *k != loc)
-                    .collect()
-            }
+            Some(loc) => self
+                .index
+                .in_folder(&crate::index::folder_of(loc), Some(loc))
+                .collect(),
             None => Vec::new(),
         }
     }

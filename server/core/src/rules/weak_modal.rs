@@ -46,7 +46,10 @@ impl Rule for WeakModal {
             }
             let text = doc.prose_slice(unit.span);
             // Only the first modal: one finding per requirement says enough.
-            let Some(m) = MODAL.find_iter(text).find(|m| !in_quotes(text, m.start())) else {
+            let Some(m) = MODAL
+                .find_iter(text)
+                .find(|m| !super::in_quotes(&text[..m.start()]))
+            else {
                 continue;
             };
             let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
@@ -79,8 +82,4 @@ fn is_success_criterion(doc: &SpecDoc, unit: &NormativeUnit) -> bool {
         t.contains("success criteria") || t.contains("measurable outcomes")
     });
     labelled || titled
-}
-
-fn in_quotes(text: &str, at: usize) -> bool {
-    super::in_quotes(&text[..at])
 }

@@ -241,6 +241,13 @@ impl SpecDoc {
         Span::new(start, end)
     }
 
+    /// `span` without the white space its prose starts or ends with.
+    pub fn trimmed(&self, span: Span) -> Span {
+        let s = self.prose_slice(span);
+        let lead = s.len() - s.trim_start().len();
+        Span::new(span.start + lead, span.start + lead + s.trim().len())
+    }
+
     /// Whether `span` lies in prose, i.e. none of its bytes were blanked as code or markup.
     pub fn is_prose(&self, span: Span) -> bool {
         match (self.text.get(span.range()), self.prose.get(span.range())) {

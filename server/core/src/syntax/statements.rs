@@ -66,7 +66,7 @@ pub(super) fn find(doc: &SpecDoc) -> Vec<Statement> {
             _ => false,
         };
         let spans: Vec<Span> = if whole_unit {
-            vec![trim(doc, unit.span)]
+            vec![doc.trimmed(unit.span)]
         } else {
             doc.sentences
                 .iter()
@@ -81,12 +81,6 @@ pub(super) fn find(doc: &SpecDoc) -> Vec<Statement> {
         }
     }
     out
-}
-
-fn trim(doc: &SpecDoc, span: Span) -> Span {
-    let s = doc.prose_slice(span);
-    let lead = s.len() - s.trim_start().len();
-    Span::new(span.start + lead, span.start + lead + s.trim().len())
 }
 
 fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {

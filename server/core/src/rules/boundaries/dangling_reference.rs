@@ -1,7 +1,7 @@
 //! `dangling-reference`: a reference to an id nothing in the folder defines.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use super::{family_of, folder_facts};
+use super::family_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
 use std::collections::HashSet;
@@ -34,7 +34,7 @@ impl Rule for DanglingReference {
         if ctx.location.is_none() {
             return Vec::new();
         }
-        let (own, siblings) = folder_facts(doc, ctx);
+        let (own, siblings) = (ctx.facts, ctx.siblings());
         // Task lines define their ids too (`T052-TEST` is task T052).
         let task_ids: Vec<String> = own
             .tasks

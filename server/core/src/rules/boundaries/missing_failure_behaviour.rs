@@ -2,7 +2,6 @@
 //! happens when it fails.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use super::folder_facts;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::DocKind;
 use crate::span::Span;
@@ -50,8 +49,7 @@ impl Rule for MissingFailureBehaviour {
         if !touches_io {
             return Vec::new();
         }
-        let (own, siblings) = folder_facts(doc, ctx);
-        if own.failure_handling || siblings.iter().any(|(_, f)| f.failure_handling) {
+        if ctx.facts.failure_handling || ctx.siblings().iter().any(|(_, f)| f.failure_handling) {
             return Vec::new();
         }
         let at = doc

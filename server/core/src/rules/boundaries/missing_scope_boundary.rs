@@ -1,7 +1,6 @@
 //! `missing-scope-boundary`: no out-of-scope / non-goals statement anywhere in the folder.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use super::folder_facts;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::{DocKind, Family};
 use crate::span::Span;
@@ -46,8 +45,7 @@ impl Rule for MissingScopeBoundary {
         if !applies || doc.sections.is_empty() {
             return Vec::new();
         }
-        let (own, siblings) = folder_facts(doc, ctx);
-        if own.scope_boundary || siblings.iter().any(|(_, f)| f.scope_boundary) {
+        if ctx.facts.scope_boundary || ctx.siblings().iter().any(|(_, f)| f.scope_boundary) {
             return Vec::new();
         }
         let at = doc

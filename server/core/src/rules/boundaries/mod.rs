@@ -28,10 +28,6 @@ pub use story_without_acceptance::StoryWithoutAcceptance;
 pub use uncovered_requirement::UncoveredRequirement;
 pub use unmeasurable_success_criterion::UnmeasurableSuccessCriterion;
 
-use super::Context;
-use crate::index::DocumentFacts;
-use crate::syntax::SpecDoc;
-
 /// The prefix family of a normalised id: `FR` for `FR1`, `#` for Kiro's `1.2`.
 pub(crate) fn family_of(key: &str) -> String {
     let prefix: String = key
@@ -43,20 +39,6 @@ pub(crate) fn family_of(key: &str) -> String {
     } else {
         prefix
     }
-}
-
-/// The facts of this document and of the other documents in its folder.
-pub(crate) fn folder_facts(
-    doc: &SpecDoc,
-    ctx: &Context<'_>,
-) -> (DocumentFacts, Vec<(String, DocumentFacts)>) {
-    let own = ctx.own_facts(doc);
-    let siblings = ctx
-        .siblings()
-        .into_iter()
-        .map(|(k, f)| (k.to_string(), f.clone()))
-        .collect();
-    (own, siblings)
 }
 
 pub(crate) use crate::index::{Coverage, coverage};

@@ -33,8 +33,7 @@ impl Rule for OrphanTask {
         if ctx.kind != DocKind::Tasks {
             return Vec::new();
         }
-        let own = ctx.own_facts(doc);
-        let (mode, _) = coverage(&[(String::new(), own)]);
+        let (mode, _) = coverage([ctx.facts]);
         if mode != Coverage::Requirement {
             return Vec::new();
         }

@@ -1,7 +1,7 @@
 //! `uncovered-requirement`: a requirement or story no task of the folder covers.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use super::{Coverage, coverage, folder_facts};
+use super::{Coverage, coverage};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::DocKind;
 use crate::syntax::{IdKind, SpecDoc};
@@ -30,12 +30,12 @@ impl Rule for UncoveredRequirement {
         &META
     }
 
-    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+    fn check(&self, _doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         if !matches!(ctx.kind, DocKind::Spec | DocKind::Requirements) || ctx.location.is_none() {
             return Vec::new();
         }
-        let (own, siblings) = folder_facts(doc, ctx);
-        let (mode, tasks) = coverage(&siblings);
+        let (own, siblings) = (ctx.facts, ctx.siblings());
+        let (mode, tasks) = coverage(siblings.iter().map(|(_, f)| *f));
         let tasks_file = siblings
             .iter()
             .find(|(_, f)| f.kind == DocKind::Tasks)
