@@ -106,7 +106,7 @@ fn every_rule_fires_on_the_examples() {
 #[test]
 fn exit_codes() {
     assert_eq!(
-        specwright(&["check", "examples/adr", "--fail-on", "error"])
+        specwright(&["check", "examples/spec-kit/docs/adr", "--fail-on", "error"])
             .status
             .code(),
         Some(0)
@@ -114,7 +114,7 @@ fn exit_codes() {
     assert_eq!(
         specwright(&[
             "check",
-            "examples/adr/docs/adr/0001-record-architecture-decisions.md"
+            "examples/spec-kit/docs/adr/0001-record-architecture-decisions.md"
         ])
         .status
         .code(),

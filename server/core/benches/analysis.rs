@@ -96,7 +96,7 @@ fn bench(c: &mut Criterion) {
             let doc = SpecDoc::parse(&text, ParseOptions::default());
             let class = classify(path, &doc, &config);
             let scope = Scope::compute(&doc, class.kind, &config);
-            let facts = specwright_core::index::DocumentFacts::of(&doc, class, String::new());
+            let facts = specwright_core::index::DocumentFacts::of(&doc, class, "");
             let ctx = Context {
                 config: &config,
                 scope: &scope,

@@ -3,8 +3,8 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::DocumentFacts;
 use crate::index::WorkspaceIndex;
-use crate::index::{DocumentFacts, folder_of};
 use crate::kind::{Classification, classify};
 use crate::rules::{self, Context, Date};
 use crate::scope::Scope;
@@ -51,11 +51,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     );
     let classification = classify(input.path, &doc, input.config);
     let scope = Scope::compute(&doc, classification.kind, input.config);
-    let facts = DocumentFacts::of(
-        &doc,
-        classification,
-        input.location.map(folder_of).unwrap_or_default(),
-    );
+    let facts = DocumentFacts::of(&doc, classification, input.location.unwrap_or_default());
     let ctx = Context {
         scope: &scope,
         facts: &facts,
@@ -77,7 +73,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         }
         match catch_unwind(AssertUnwindSafe(|| rule.check(&doc, &ctx))) {
             Ok(found) => diagnostics.extend(found.into_iter().map(|mut d| {
-                d.severity = severity;
+                d.severity = if d.demoted { Severity::Hint } else { severity };
                 d
             })),
             Err(panic) => failures.push(RuleFailure {

@@ -103,6 +103,10 @@ pub struct Diagnostic {
     pub question: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<Fix>,
+    /// A weaker form of the rule's finding (a numbering gap, a date in the future): reported
+    /// as a hint whatever severity the rule is configured at, unless the rule is off.
+    #[serde(skip)]
+    pub demoted: bool,
 }
 
 impl Diagnostic {
@@ -115,11 +119,18 @@ impl Diagnostic {
             severity: Severity::Warning,
             question: None,
             fixes: Vec::new(),
+            demoted: false,
         }
     }
 
     pub fn with_question(mut self, question: impl Into<String>) -> Diagnostic {
         self.question = Some(question.into());
+        self
+    }
+
+    /// Marks the finding as a hint (see [`Diagnostic::demoted`]).
+    pub fn demoted(mut self) -> Diagnostic {
+        self.demoted = true;
         self
     }
 

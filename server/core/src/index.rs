@@ -5,6 +5,7 @@
 //! string, an absolute path in practice) and hands to the rules as a snapshot; it never reads
 //! files itself. Cross-file rules consult the documents of the same folder.
 
+use crate::adr::AdrRecord;
 use crate::kind::{Classification, DocKind, Family};
 use crate::span::Span;
 use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
@@ -49,6 +50,8 @@ pub struct DocumentFacts {
     pub scope_boundary: bool,
     /// Error handling, edge cases or failure behaviour are addressed somewhere.
     pub failure_handling: bool,
+    /// What an Architecture Decision Record says about itself.
+    pub adr: Option<AdrRecord>,
 }
 
 static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -65,7 +68,9 @@ static FAILURE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl DocumentFacts {
-    pub fn of(doc: &SpecDoc, class: Classification, folder: impl Into<String>) -> DocumentFacts {
+    /// The facts of `doc` at `location` (its folder groups it with its siblings; its file name
+    /// numbers an ADR).
+    pub fn of(doc: &SpecDoc, class: Classification, location: &str) -> DocumentFacts {
         let mut defines = Vec::new();
         let mut references = Vec::new();
         for o in &doc.ids {
@@ -106,7 +111,14 @@ impl DocumentFacts {
         DocumentFacts {
             kind: class.kind,
             family: class.family,
-            folder: folder.into(),
+            folder: folder_of(location),
+            adr: (class.kind == DocKind::Adr).then(|| {
+                let name = location
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .filter(|n| !n.is_empty());
+                crate::adr::read(doc, class.family, name)
+            }),
             defines,
             references,
             tasks,
@@ -305,11 +317,11 @@ mod tests {
         let mut index = WorkspaceIndex::default();
         index.insert(
             "/w/specs/001/spec.md",
-            DocumentFacts::of(&spec, class(DocKind::Spec), "/w/specs/001"),
+            DocumentFacts::of(&spec, class(DocKind::Spec), "/w/specs/001/spec.md"),
         );
         index.insert(
             "/w/specs/001/tasks.md",
-            DocumentFacts::of(&tasks, class(DocKind::Tasks), "/w/specs/001"),
+            DocumentFacts::of(&tasks, class(DocKind::Tasks), "/w/specs/001/tasks.md"),
         );
         let defs: Vec<_> = index
             .definitions("FR1")

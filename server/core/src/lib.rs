@@ -8,6 +8,7 @@
 //! takes text (plus a configuration and a workspace snapshot) and returns values with byte
 //! spans into that text, so the server and the CLI produce identical results.
 
+pub mod adr;
 pub mod analysis;
 pub mod clarify;
 pub mod config;

@@ -192,3 +192,33 @@ fn classifies_by_front_matter_path_and_headings() {
         assert_eq!(got, want);
     }
 }
+
+#[test]
+fn adr_settings_are_read_and_checked() {
+    let text = "[adr]\ndirs = [\"docs/adr/\"]\ntemplate = \"nygard\"\nlifecycle = [\"Draft\", \"accepted\"]\n";
+    let (file, diags) = config::parse_toml(text, &rules::ids());
+    assert!(diags.is_empty(), "{diags:?}");
+    let config = Config::new(file);
+    assert_eq!(config.adr_dirs(), Some(vec!["docs/adr".to_string()]));
+    assert_eq!(
+        config.adr_template(),
+        Some(specwright_core::config::AdrTemplate::Nygard)
+    );
+    assert_eq!(
+        config.adr_lifecycle(),
+        Some(vec!["draft".to_string(), "accepted".to_string()])
+    );
+    let bad = "[adr]\ntemplate = \"y-statement\"\nlifecycle = []\ndir = [\"x\"]\n";
+    let (file, diags) = config::parse_toml(bad, &rules::ids());
+    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`adr.template` must be \"madr\" or \"nygard\"",
+            "`adr.lifecycle` is empty; the default lifecycle stays in use",
+            "unknown key `dir` in `adr` (did you mean `dirs`?); known: dirs, template, lifecycle",
+        ]
+    );
+    assert!(diags.iter().all(|d| d.span.is_some()));
+    assert_eq!(Config::new(file).adr_lifecycle(), None);
+}

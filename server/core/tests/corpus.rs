@@ -130,3 +130,72 @@ fn narrative_sections_of_proposals_stay_quiet() {
         narrative_findings.join("\n")
     );
 }
+
+/// MADR's own decision records are a well-kept set: every one is recognised as a MADR record,
+/// and none raises a structural ADR finding above a hint (MADR makes status and date optional;
+/// `on hold` is outside the default lifecycle, which is only a hint).
+#[test]
+fn madr_decisions_raise_no_structural_error() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("madr").canonicalize().unwrap();
+    let mut files = Vec::new();
+    markdown(&dir, &mut files);
+    let config = Config::default();
+    let mut index = WorkspaceIndex::default();
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            (
+                p.to_string_lossy().to_string(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    for (location, text) in &texts {
+        let a = analyze(AnalysisInput {
+            text,
+            path: None,
+            location: Some(location),
+            config: &config,
+            index: &WorkspaceIndex::default(),
+            today: None,
+        });
+        index.insert(
+            location.clone(),
+            specwright_core::index::DocumentFacts::of(&a.doc, a.classification, location),
+        );
+    }
+    let mut records = 0;
+    let mut problems = Vec::new();
+    for (location, text) in &texts {
+        let a = analyze(AnalysisInput {
+            text,
+            path: None,
+            location: Some(location),
+            config: &config,
+            index: &index,
+            today: Some(Date {
+                year: 2026,
+                month: 11,
+                day: 28,
+            }),
+        });
+        let name = location.rsplit('/').next().unwrap();
+        if name.starts_with("00") {
+            assert_eq!(
+                a.classification.family,
+                specwright_core::Family::Madr,
+                "{name} is not read as MADR"
+            );
+            records += 1;
+        }
+        for d in &a.diagnostics {
+            let adr_rule = d.rule.starts_with("adr-") || d.rule == "cites-inactive-adr";
+            if adr_rule && d.severity > specwright_core::Severity::Hint {
+                problems.push(format!("{name}: {} {}", d.rule, d.message));
+            }
+        }
+    }
+    assert_eq!(records, 19);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -2,14 +2,18 @@
 //! diagnostics with the `<!-- expect: RULE "TEXT" -->` markers (see that folder's README).
 
 use regex::Regex;
-use specwright_core::index::{DocumentFacts, WorkspaceIndex, folder_of};
+use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::rules::{self, Date};
 use specwright_core::{AnalysisInput, Config, analyze};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/rules")
+    // Canonical, as the server's locations are: link targets resolve against it.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/rules")
+        .canonicalize()
+        .expect("fixtures folder")
 }
 
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -98,7 +102,7 @@ fn folder_index(file: &Path) -> WorkspaceIndex {
         let location = p.to_string_lossy().to_string();
         index.insert(
             location.clone(),
-            DocumentFacts::of(&a.doc, a.classification, folder_of(&location)),
+            DocumentFacts::of(&a.doc, a.classification, &location),
         );
     }
     index

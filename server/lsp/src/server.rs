@@ -251,7 +251,7 @@ impl Backend {
                     if let Some(p) = &path {
                         let location = location_of(p);
                         let folder = folder_of(&location);
-                        let facts = DocumentFacts::of(&a.doc, a.classification, folder.clone());
+                        let facts = DocumentFacts::of(&a.doc, a.classification, &location);
                         if self.inner.index.update(location, facts) {
                             facts_changed_in = Some(folder);
                         }

@@ -3,7 +3,7 @@
 //! and reading the clock. The analysis core does none of this.
 
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::index::{DocumentFacts, WorkspaceIndex, folder_of};
+use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::kind::classify;
 use specwright_core::rules::{self, Date};
 use specwright_core::syntax::{ParseOptions, SpecDoc};
@@ -92,7 +92,7 @@ impl LoadedConfig {
             },
         );
         let class = classify(rel.as_deref(), &doc, config);
-        DocumentFacts::of(&doc, class, folder_of(&location_of(path)))
+        DocumentFacts::of(&doc, class, &location_of(path))
     }
 
     /// Whether a directory walk or an editor should analyse `path` at all: files outside a
@@ -138,7 +138,22 @@ pub fn config_for(file: &Path) -> std::io::Result<LoadedConfig> {
 /// How the index names a document: its absolute path, `/`-separated.
 pub fn location_of(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    abs.to_string_lossy().replace('\\', "/")
+    // `..` resolved lexically, so that `check ../x` and a link `../adr/0001.md` name a file
+    // the same way.
+    let mut parts: Vec<std::path::Component> = Vec::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                if matches!(parts.last(), Some(std::path::Component::Normal(_))) {
+                    parts.pop();
+                }
+            }
+            std::path::Component::CurDir => {}
+            c => parts.push(c),
+        }
+    }
+    let normal: std::path::PathBuf = parts.iter().collect();
+    normal.to_string_lossy().replace('\\', "/")
 }
 
 /// `path` relative to `root`, `/`-separated.

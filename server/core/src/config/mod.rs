@@ -6,6 +6,7 @@
 
 mod read;
 
+pub(crate) use read::edit_distance;
 pub use read::{parse_json, parse_toml};
 
 use crate::diagnostic::Severity;
@@ -50,7 +51,40 @@ pub struct ConfigFile {
     pub profiles: Option<BTreeMap<String, ProfileConfig>>,
     /// Base URL of the rule pages; a rule's page is `<docs-url>/<rule-id>.md`. Unset: no links.
     pub docs_url: Option<String>,
+    /// Architecture Decision Records: where they live, the template new ones use, and the
+    /// statuses a record may have.
+    pub adr: Option<AdrConfig>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AdrConfig {
+    /// Folders (relative to this file) that hold ADRs. Unset: the conventional folders
+    /// (`docs/adr`, `docs/decisions`, `adr`, …) and any record detected by its headings.
+    pub dirs: Option<Vec<String>>,
+    /// The template `adr new` writes: "madr" (MADR 4) or "nygard" (adr-tools). Unset: the
+    /// format of the folder's existing records, else MADR.
+    pub template: Option<AdrTemplate>,
+    /// The statuses a record may have, lowercase (`superseded` also admits
+    /// `superseded by ADR-NNNN`). Unset: proposed, accepted, rejected, deprecated, superseded.
+    pub lifecycle: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AdrTemplate {
+    Madr,
+    Nygard,
+}
+
+/// The default ADR lifecycle.
+pub const DEFAULT_LIFECYCLE: &[&str] = &[
+    "proposed",
+    "accepted",
+    "rejected",
+    "deprecated",
+    "superseded",
+];
 
 /// A rule's configuration: a bare severity, or a table.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
@@ -188,7 +222,7 @@ pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
 
 /// The top-level keys of [`ConfigFile`], as written in the file.
 pub const KEYS: &[&str] = &[
-    "include", "exclude", "rules", "sections", "ids", "kinds", "profiles", "docs-url",
+    "include", "exclude", "rules", "sections", "ids", "kinds", "profiles", "docs-url", "adr",
 ];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
@@ -235,6 +269,14 @@ impl ConfigFile {
             kinds: self.kinds.or_else(|| lower.kinds.clone()),
             profiles: self.profiles.or_else(|| lower.profiles.clone()),
             docs_url: self.docs_url.or_else(|| lower.docs_url.clone()),
+            adr: match (self.adr, &lower.adr) {
+                (Some(mine), Some(theirs)) => Some(AdrConfig {
+                    dirs: mine.dirs.or_else(|| theirs.dirs.clone()),
+                    template: mine.template.or(theirs.template),
+                    lifecycle: mine.lifecycle.or_else(|| theirs.lifecycle.clone()),
+                }),
+                (mine, theirs) => mine.or_else(|| theirs.clone()),
+            },
         }
     }
 }
@@ -379,6 +421,26 @@ impl Config {
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(path))
     }
 
+    /// The configured ADR lifecycle, lowercased, when one is configured.
+    pub fn adr_lifecycle(&self) -> Option<Vec<String>> {
+        let lifecycle = self.file.adr.as_ref()?.lifecycle.as_ref()?;
+        Some(lifecycle.iter().map(|s| s.trim().to_lowercase()).collect())
+    }
+
+    /// The configured ADR folders, relative to the configuration's folder, `/`-separated.
+    pub fn adr_dirs(&self) -> Option<Vec<String>> {
+        let dirs = self.file.adr.as_ref()?.dirs.as_ref()?;
+        Some(
+            dirs.iter()
+                .map(|d| d.replace('\\', "/").trim_matches('/').to_string())
+                .collect(),
+        )
+    }
+
+    pub fn adr_template(&self) -> Option<AdrTemplate> {
+        self.file.adr.as_ref()?.template
+    }
+
     pub fn docs_url(&self) -> Option<&str> {
         self.file
             .docs_url
@@ -457,6 +519,13 @@ exclude = ["**/node_modules/**", "**/target/**"]
 # built-in profile (spec-kit, Kiro, OpenSpec, KEP/RFC).
 [profiles]
 # spec = {{ required = ["Scope", "Requirements", "Acceptance Criteria", "Interfaces"] }}
+
+# Architecture Decision Records: their folders, the template of `specwright adr new`
+# ("madr" or "nygard"), and the statuses a record may have.
+[adr]
+# dirs = ["docs/adr"]
+# template = "madr"
+# lifecycle = ["proposed", "accepted", "rejected", "deprecated", "superseded"]
 "#,
         includes = includes.join(", ")
     )

@@ -2,8 +2,8 @@
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
 use super::{
-    ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride, ProfileConfig, RuleSetting,
-    RuleTable, SectionsConfig, compile_glob,
+    AdrConfig, AdrTemplate, ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride,
+    ProfileConfig, RuleSetting, RuleTable, SectionsConfig, compile_glob,
 };
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
@@ -170,6 +170,7 @@ impl Reader<'_> {
                 "kinds" => file.kinds = Some(self.kinds(&value)),
                 "profiles" => file.profiles = Some(self.profiles(&value)),
                 "docs-url" => file.docs_url = self.string(&value, "docs-url"),
+                "adr" => file.adr = Some(self.adr(&value)),
                 other => {
                     let hint = suggest(other, KEYS);
                     self.report(
@@ -399,6 +400,51 @@ impl Reader<'_> {
         profiles
     }
 
+    fn adr<N: Node>(&mut self, node: &N) -> AdrConfig {
+        let mut adr = AdrConfig::default();
+        for (key, key_span, v) in self.expect_entries(node, "adr") {
+            match key.as_str() {
+                "dirs" => {
+                    adr.dirs = self
+                        .strings(&v, "adr.dirs")
+                        .map(|t| t.into_iter().map(|(s, _)| s).collect())
+                }
+                "template" => match v.decode::<AdrTemplate>() {
+                    Ok(t) => adr.template = Some(t),
+                    Err(_) => self.report(
+                        v.span(),
+                        Severity::Error,
+                        "`adr.template` must be \"madr\" or \"nygard\"".into(),
+                    ),
+                },
+                "lifecycle" => {
+                    let statuses: Option<Vec<String>> = self
+                        .strings(&v, "adr.lifecycle")
+                        .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                    match statuses {
+                        Some(s) if s.iter().all(|x| x.trim().is_empty()) => self.report(
+                            v.span(),
+                            Severity::Error,
+                            "`adr.lifecycle` is empty; the default lifecycle stays in use".into(),
+                        ),
+                        other => adr.lifecycle = other,
+                    }
+                }
+                other => {
+                    let hint = suggest(other, &["dirs", "template", "lifecycle"]);
+                    self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!(
+                            "unknown key `{other}` in `adr`{hint}; known: dirs, template, lifecycle"
+                        ),
+                    )
+                }
+            }
+        }
+        adr
+    }
+
     fn kinds<N: Node>(&mut self, node: &N) -> BTreeMap<String, KindOverride> {
         let mut kinds = BTreeMap::new();
         for (glob, key_span, value) in self.expect_entries(node, "kinds") {
@@ -459,7 +505,7 @@ fn suggest(word: &str, candidates: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -4,6 +4,7 @@
 //! docs: the CLI's `rules` and `explain`, the generated `docs/rules/*.md`, hover text and the
 //! editors' settings all read it.
 
+mod adr;
 mod ambiguous_reference;
 mod and_or;
 mod bcp14_usage;
@@ -84,14 +85,14 @@ pub struct Context<'a> {
     pub family: Family,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The folder of the document, as the index knows folders.
     pub fn folder(&self) -> Option<String> {
         self.location.map(crate::index::folder_of)
     }
 
     /// The facts of the other documents in the document's folder.
-    pub fn siblings(&self) -> Vec<(&str, &crate::index::DocumentFacts)> {
+    pub fn siblings(&self) -> Vec<(&'a str, &'a crate::index::DocumentFacts)> {
         match self.location {
             Some(loc) => self
                 .index
@@ -332,9 +333,16 @@ pub trait Rule: Send + Sync {
 }
 
 static REGISTRY: &[&dyn Rule] = &[
+    &adr::AdrDate,
+    &adr::AdrMissingSection,
+    &adr::AdrNumber,
+    &adr::AdrOptions,
+    &adr::AdrStatus,
+    &adr::AdrSupersedeLink,
     &ambiguous_reference::AmbiguousReference,
     &and_or::AndOr,
     &bcp14_usage::Bcp14Usage,
+    &adr::CitesInactiveAdr,
     &comparative_without_baseline::ComparativeWithoutBaseline,
     &boundaries::DanglingReference,
     &boundaries::DuplicateId,
