@@ -1,6 +1,7 @@
 //! `specwright`: the command line. Thin: arguments, output formats and exit codes around the
 //! same analysis the language server runs.
 
+mod adr;
 mod check;
 mod init;
 mod output;
@@ -52,6 +53,11 @@ enum Command {
         /// Overwrite an existing specwright.toml.
         #[arg(long)]
         force: bool,
+    },
+    /// Architecture Decision Records: new, supersede, status, index, list.
+    Adr {
+        #[command(subcommand)]
+        command: adr::AdrCommand,
     },
     /// Run the language server on stdin/stdout.
     Lsp,
@@ -180,6 +186,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let written = init::run(&dir, force)?;
             println!("wrote {}", written.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Adr { command } => {
+            adr::run(command)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Lsp => {

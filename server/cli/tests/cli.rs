@@ -280,3 +280,101 @@ fn sarif_validation_rejects_an_invalid_log() {
         "the validator must catch a bad level and a driver without a name"
     );
 }
+
+fn specwright_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(args)
+        .current_dir(dir)
+        .env("SPECWRIGHT_TODAY", "2026-01-15")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run specwright")
+}
+
+/// `specwright adr new|supersede|status|index|list` in an empty repository: the files they
+/// write, byte for byte, and a clean `check` afterwards apart from the unfilled template.
+#[test]
+fn adr_commands_maintain_a_folder_of_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = specwright_in(dir.path(), args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        stdout(&o)
+    };
+    let adr = dir.path().join("docs/adr");
+    let out = run(&[
+        "adr",
+        "new",
+        "--template",
+        "nygard",
+        "Use",
+        "PostgreSQL",
+        "for",
+        "orders",
+    ]);
+    assert!(out.contains("created ") && out.contains("0001-use-postgresql-for-orders.md"));
+    // The folder's format carries over to the next record.
+    run(&["adr", "new", "Keep sessions in Redis"]);
+    run(&["adr", "status", "2", "accepted"]);
+    let out = run(&["adr", "supersede", "1", "Use PostgreSQL 17 for orders"]);
+    assert!(
+        out.contains("0003-use-postgresql-17-for-orders.md"),
+        "{out}"
+    );
+    run(&["adr", "index"]);
+    let read = |name: &str| std::fs::read_to_string(adr.join(name)).unwrap();
+    insta::assert_snapshot!(
+        "adr_folder",
+        [
+            "0001-use-postgresql-for-orders.md",
+            "0002-keep-sessions-in-redis.md",
+            "0003-use-postgresql-17-for-orders.md",
+            "README.md",
+        ]
+        .iter()
+        .map(|n| format!("==> {n} <==\n{}", read(n)))
+        .collect::<Vec<_>>()
+        .join("\n")
+    );
+    // Re-running the index changes nothing.
+    assert_eq!(run(&["adr", "index"]).trim(), "up to date");
+    let list = run(&["adr", "list", "--format", "json"]);
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let statuses: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Superseded by 3. Use PostgreSQL 17 for orders",
+            "Accepted",
+            "Accepted"
+        ]
+    );
+    // The records only lack their content: no structural ADR finding.
+    let o = specwright_in(dir.path(), &["check", "docs/adr", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .filter(|r| *r != "template-placeholder")
+        .collect();
+    assert!(rules.is_empty(), "{rules:?}");
+    // Errors are reported, and nothing is written.
+    let bad = specwright_in(dir.path(), &["adr", "status", "2", "finished"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not in the lifecycle"));
+    let missing = specwright_in(dir.path(), &["adr", "supersede", "9"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no ADR numbered 9"));
+}

@@ -2,6 +2,8 @@
 //! `specwright.toml`, loading it into a [`LoadedConfig`], walking folders for Markdown files,
 //! and reading the clock. The analysis core does none of this.
 
+pub mod adr;
+
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
 use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::kind::classify;

@@ -290,7 +290,13 @@ pub fn index_block(records: &[Existing<'_>], nl: &str) -> String {
     let mut rows: Vec<IndexRow> = records
         .iter()
         .filter(|e| !e.record.template)
-        .map(IndexRow::of)
+        .map(|e| {
+            let mut row = IndexRow::of(e);
+            if let Some(link) = successor_link(records, e.record) {
+                row.status = format!("Superseded by {link}");
+            }
+            row
+        })
         .collect();
     rows.sort_by(|a, b| (a.number, &a.file_name).cmp(&(b.number, &b.file_name)));
     let cell = |s: &str| {
@@ -314,6 +320,26 @@ pub fn index_block(records: &[Existing<'_>], nl: &str) -> String {
     }
     out.push_str(INDEX_END);
     out
+}
+
+/// `[ADR-0003](0003-x.md)` for the successor a superseded record names, when the folder has it.
+fn successor_link(records: &[Existing<'_>], record: &AdrRecord) -> Option<String> {
+    if record.status_word().as_deref() != Some("superseded") {
+        return None;
+    }
+    let next = record.successors().find_map(|l| match &l.target {
+        Target::File(dest) => {
+            let name = dest.rsplit('/').next().unwrap_or(dest);
+            records.iter().find(|e| e.file_name == name)
+        }
+        Target::Number(n) => records.iter().find(|e| e.record.number() == Some(*n)),
+        Target::Missing => None,
+    })?;
+    let label = next
+        .record
+        .number()
+        .map_or_else(|| next.file_name.to_string(), |n| format!("ADR-{n:04}"));
+    Some(format!("[{label}]({})", next.file_name.replace(' ', "%20")))
 }
 
 /// The edit that puts `block` into the index file `text`: between the markers when they are

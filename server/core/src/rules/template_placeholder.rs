@@ -18,9 +18,10 @@ static META: RuleMeta = RuleMeta {
         what: "Flags placeholders that spec templates (spec-kit, Kiro, OpenSpec, MADR, company templates) ask \
 the author to replace: bracketed capitals such as `[FEATURE NAME]` or `[DATE]`, numbered-folder \
 placeholders such as `[###-feature-name]`, `$ARGUMENTS`, and bracketed instructions that \
-start like one (`[e.g., PostgreSQL]`, `[Describe …]`, `[Brief Title]`). Task labels (`[P]`, `[US1]`), \
+start like one (`[e.g., PostgreSQL]`, `[Describe …]`, `[Brief Title]`), and, in ADRs, \
+MADR's curly-brace instructions of several words (`{title of option 1}`). Task labels (`[P]`, `[US1]`), \
 citations (`[RFC2119]`) and links are not placeholders. `[DATE]` gets a quick fix that inserts \
-today's date.",
+today's date. Template files themselves (`spec-template.md`, `adr-template.md`) are skipped.",
         why: "A placeholder reads as content to an agent: it will implement `[FEATURE NAME]` literally or \
 invent a value. It also means the template step was skipped, so the surrounding text may be \
 template boilerplate rather than this feature's decisions.",
@@ -44,6 +45,12 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// MADR's curly-brace instructions (`{title of option 1}`, `{Describe the context …}`), in
+/// ADRs only: elsewhere braces are sets and variables (`{list, watch}`). Several words, so that
+/// a `{task_id}` named in prose is not one.
+static BRACED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{[A-Za-z][^{}\n]*\s[^{}\n]*\}").expect("static regex"));
+
 /// Capital words in brackets that are real content, not placeholders.
 const NOT_PLACEHOLDERS: &[&str] = &["[N/A]", "[NOT APPLICABLE]"];
 
@@ -53,8 +60,19 @@ impl Rule for TemplatePlaceholder {
     }
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        // A template's placeholders are its purpose (`spec-template.md`, `adr-template.md`).
+        let name = ctx.location.or(ctx.path).unwrap_or("");
+        let name = name.rsplit(['/', '\\']).next().unwrap_or("");
+        if name.to_ascii_lowercase().contains("template") {
+            return Vec::new();
+        }
+        let braced = (ctx.kind == crate::kind::DocKind::Adr)
+            .then(|| BRACED.find_iter(&doc.prose))
+            .into_iter()
+            .flatten();
         PLACEHOLDER
             .find_iter(&doc.prose)
+            .chain(braced)
             .filter(|m| !NOT_PLACEHOLDERS.contains(&m.as_str()))
             .filter(|m| !m.as_str().starts_with("[NEEDS CLARIFICATION"))
             .filter(|m| !super::is_mention(&doc.prose, Span::new(m.start(), m.end())))
