@@ -97,10 +97,12 @@ impl Server {
             };
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 // registerCapability, workspace/diagnostic/refresh, workspace/configuration …
-                let result = if msg["method"] == "workspace/configuration" {
-                    json!([null])
-                } else {
-                    Value::Null
+                let result = match msg["method"].as_str() {
+                    Some("workspace/configuration") => json!([null]),
+                    // The edit is recorded in the backlog; the test applies it to disk itself.
+                    Some("workspace/applyEdit") => json!({ "applied": true }),
+                    Some("window/showDocument") => json!({ "success": true }),
+                    _ => Value::Null,
                 };
                 self.send(json!({ "jsonrpc": "2.0", "id": msg["id"].clone(), "result": result }));
                 self.backlog.push(msg);
@@ -377,6 +379,11 @@ fn hover_code_action_symbols_and_commands() {
     assert_eq!(
         commands,
         json!([
+            "specwright.adr.index",
+            "specwright.adr.list",
+            "specwright.adr.new",
+            "specwright.adr.setStatus",
+            "specwright.adr.supersede",
             "specwright.collectQuestions",
             "specwright.coverage",
             "specwright.explain",
@@ -722,5 +729,266 @@ fn cross_file_navigation_and_coverage_follow_edits() {
             "the spec was not re-checked after the tasks edit"
         );
     }
+    s.stop();
+}
+
+/// Requests the server sent (answered by the harness), by method, in order.
+fn server_requests(s: &mut Server, method: &str) -> Vec<Value> {
+    let mut found = Vec::new();
+    s.backlog.retain(|m| {
+        if m["method"] == method && m.get("id").is_some() {
+            found.push(m["params"].clone());
+            false
+        } else {
+            true
+        }
+    });
+    found
+}
+
+/// Applies a `WorkspaceEdit` of CreateFile + whole-text inserts and single-line edits to disk,
+/// as an editor would (enough for the edits the ADR actions make).
+fn apply_to_disk(edit: &Value) {
+    for change in edit["documentChanges"].as_array().unwrap() {
+        if change["kind"] == "create" {
+            let path = change["uri"]
+                .as_str()
+                .unwrap()
+                .strip_prefix("file://")
+                .unwrap();
+            assert!(
+                !std::path::Path::new(path).exists(),
+                "create would overwrite {path}"
+            );
+            std::fs::write(path, "").unwrap();
+            continue;
+        }
+        let path = change["textDocument"]["uri"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("file://")
+            .unwrap()
+            .to_string();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let mut edits: Vec<&Value> = change["edits"].as_array().unwrap().iter().collect();
+        edits.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64(),
+                e["range"]["start"]["character"].as_u64(),
+            ))
+        });
+        for e in edits {
+            text = apply(&text, &json!({ "range": e["range"], "text": e["newText"] }));
+        }
+        std::fs::write(&path, text).unwrap();
+    }
+}
+
+#[test]
+fn adr_actions_are_single_workspace_edits_and_citations_navigate() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_path = dir.path().canonicalize().unwrap();
+    let adr_dir = root_path.join("docs/adr");
+    let spec_dir = root_path.join("specs/001-drafts");
+    std::fs::create_dir_all(&adr_dir).unwrap();
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    let record = "# 1. Use localStorage for drafts\n\nDate: 2026-01-02\n\n## Status\n\nAccepted\n\n## Context\n\nWriters lose text offline.\n\n## Decision\n\nWe will keep drafts in localStorage. One key per draft.\n\n## Consequences\n\nDrafts are limited to 5 MB.\n";
+    let spec = "# Feature Specification: Drafts\n\n## Requirements\n\n- **FR-001**: The editor MUST store drafts as ADR-0001 decides.\n\n## Out of Scope\n\n- Sync.\n";
+    let record_path = adr_dir.join("0001-use-localstorage-for-drafts.md");
+    std::fs::write(&record_path, record).unwrap();
+    std::fs::write(spec_dir.join("spec.md"), spec).unwrap();
+    let uri_of = |p: &std::path::Path| format!("file://{}", p.display());
+    let record_uri = uri_of(&record_path);
+    let spec_uri = uri_of(&spec_dir.join("spec.md"));
+    let caps = json!({
+        "textDocument": { "publishDiagnostics": {} },
+        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
+        "window": { "showDocument": { "support": true } },
+        "general": { "positionEncodings": ["utf-16"] }
+    });
+    let (mut s, init) = Server::start_in(json!(uri_of(&root_path)), caps, Value::Null);
+    let commands = init["capabilities"]["executeCommandProvider"]["commands"].clone();
+    for c in [
+        "specwright.adr.new",
+        "specwright.adr.supersede",
+        "specwright.adr.setStatus",
+        "specwright.adr.index",
+        "specwright.adr.list",
+    ] {
+        assert!(
+            commands.as_array().unwrap().contains(&json!(c)),
+            "{c} not advertised"
+        );
+    }
+    // Wait until the background index knows the record (the spec's hover needs it).
+    s.open(&spec_uri, "markdown", spec);
+    let cite = spec.lines().nth(4).unwrap().find("ADR-0001").unwrap();
+    let at_cite = json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": cite + 2 } });
+    let deadline = Instant::now() + TIMEOUT;
+    let hover = loop {
+        let h = s.request("textDocument/hover", at_cite.clone());
+        if h["contents"]["value"]
+            .as_str()
+            .is_some_and(|t| t.contains("ADR-0001"))
+        {
+            break h;
+        }
+        assert!(Instant::now() < deadline, "no ADR hover: {h}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        hover["contents"]["value"],
+        "**ADR-0001: Use localStorage for drafts**\n\nStatus: Accepted · Date: 2026-01-02\n\n> We will keep drafts in localStorage.\n\n_0001-use-localstorage-for-drafts.md_"
+    );
+    assert_eq!(
+        hover["range"],
+        json!({ "start": { "line": 4, "character": cite }, "end": { "line": 4, "character": cite + 8 } })
+    );
+    let definition = s.request("textDocument/definition", at_cite.clone());
+    assert_eq!(
+        definition,
+        json!([{ "uri": record_uri, "range": { "start": { "line": 0, "character": 2 }, "end": { "line": 0, "character": 32 } } }])
+    );
+    let refs = s.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": spec_uri }, "position": { "line": 4, "character": cite + 2 }, "context": { "includeDeclaration": true } }),
+    );
+    let mut ref_uris: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap())
+        .collect();
+    ref_uris.sort();
+    let mut expected = vec![record_uri.as_str(), spec_uri.as_str()];
+    expected.sort();
+    assert_eq!(ref_uris, expected);
+
+    // Code actions on the record's status line.
+    s.open(&record_uri, "markdown", record);
+    s.diagnostics(&record_uri, Some(1));
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": record_uri }, "range": { "start": { "line": 6, "character": 2 }, "end": { "line": 6, "character": 2 } }, "context": { "diagnostics": [] } }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Supersede this ADR",
+            "Set ADR status: rejected",
+            "Set ADR status: deprecated",
+            "Refresh the ADR index"
+        ]
+    );
+    assert_eq!(
+        actions[1]["edit"],
+        json!({ "documentChanges": [{
+            "textDocument": { "uri": record_uri, "version": 1 },
+            "edits": [
+                { "range": { "start": { "line": 2, "character": 6 }, "end": { "line": 2, "character": 16 } }, "newText": "2026-01-15" },
+                { "range": { "start": { "line": 6, "character": 0 }, "end": { "line": 6, "character": 8 } }, "newText": "Rejected" }
+            ]
+        }] })
+    );
+
+    // Supersede: the successor and the old record's status, in one WorkspaceEdit.
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.adr.supersede", "arguments": [{ "uri": record_uri, "title": "Use IndexedDB for drafts" }] }),
+    );
+    let new_path = adr_dir.join("0002-use-indexeddb-for-drafts.md");
+    let new_uri = uri_of(&new_path);
+    assert_eq!(result["applied"], true, "{result}");
+    assert_eq!(result["uri"], new_uri);
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    assert_eq!(edits.len(), 1);
+    let new_text = "# 2. Use IndexedDB for drafts\n\nDate: 2026-01-15\n\n## Status\n\nAccepted\n\nSupersedes [1. Use localStorage for drafts](0001-use-localstorage-for-drafts.md)\n\n## Context\n\n{What is the issue that motivates this decision, and what forces are at play?}\n\n## Decision\n\n{What we will do, stated in full sentences: \"We will …\".}\n\n## Consequences\n\n{What becomes easier or harder because of this decision, and what risks it brings.}\n";
+    assert_eq!(
+        edits[0]["edit"],
+        json!({ "documentChanges": [
+            { "kind": "create", "uri": new_uri, "options": { "overwrite": false, "ignoreIfExists": false } },
+            { "textDocument": { "uri": new_uri, "version": null }, "edits": [
+                { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "newText": new_text }
+            ] },
+            { "textDocument": { "uri": record_uri, "version": 1 }, "edits": [
+                { "range": { "start": { "line": 6, "character": 0 }, "end": { "line": 6, "character": 8 } },
+                  "newText": "Superseded by [2. Use IndexedDB for drafts](0002-use-indexeddb-for-drafts.md)" }
+            ] }
+        ] })
+    );
+    let shown = server_requests(&mut s, "window/showDocument");
+    assert_eq!(
+        shown,
+        [json!({ "uri": new_uri, "external": false, "takeFocus": true })]
+    );
+    apply_to_disk(&edits[0]["edit"]);
+    // The editor sends the record's new text; the spec now cites a superseded record.
+    let updated = std::fs::read_to_string(&record_path).unwrap();
+    s.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": record_uri, "version": 2 }, "contentChanges": [{ "text": updated }] }),
+    );
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": new_uri, "type": 1 }] }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&spec_uri, None);
+        if summary(&diags)
+            .iter()
+            .any(|d| d.contains("superseded by ADR-0002"))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "spec never saw the supersede: {diags:?}"
+        );
+    }
+
+    // New record and the index.
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.adr.new", "arguments": [{ "title": "Merge edits with CRDTs" }] }),
+    );
+    assert_eq!(
+        result["uri"],
+        uri_of(&adr_dir.join("0003-merge-edits-with-crdts.md")),
+        "{result}"
+    );
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    apply_to_disk(&edits[0]["edit"]);
+    s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.adr.index", "arguments": [{ "uri": record_uri }] }),
+    );
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    apply_to_disk(&edits[0]["edit"]);
+    let readme = std::fs::read_to_string(adr_dir.join("README.md")).unwrap();
+    assert!(readme.contains("| [0001](0001-use-localstorage-for-drafts.md) | Use localStorage for drafts | Superseded by [ADR-0002](0002-use-indexeddb-for-drafts.md) | 2026-01-02 |"), "{readme}");
+    assert!(readme.contains("| [0003](0003-merge-edits-with-crdts.md) | Merge edits with CRDTs | Proposed | 2026-01-15 |"), "{readme}");
+    let list = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.adr.list", "arguments": [{}] }),
+    );
+    assert_eq!(list["records"].as_array().unwrap().len(), 3, "{list}");
+    let bad = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.adr.setStatus", "arguments": [{ "uri": record_uri, "status": "finished" }] }),
+    );
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not in the lifecycle"),
+        "{bad}"
+    );
     s.stop();
 }

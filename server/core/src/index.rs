@@ -52,6 +52,8 @@ pub struct DocumentFacts {
     pub failure_handling: bool,
     /// What an Architecture Decision Record says about itself.
     pub adr: Option<AdrRecord>,
+    /// Links to other files of the workspace: the location they resolve to, and the link.
+    pub links: Vec<(String, Span)>,
 }
 
 static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,6 +114,14 @@ impl DocumentFacts {
             kind: class.kind,
             family: class.family,
             folder: folder_of(location),
+            links: if location.is_empty() {
+                Vec::new()
+            } else {
+                doc.links
+                    .iter()
+                    .filter_map(|l| Some((crate::adr::resolve(location, &l.dest)?, l.span)))
+                    .collect()
+            },
             adr: (class.kind == DocKind::Adr).then(|| {
                 let name = location
                     .rsplit(['/', '\\'])

@@ -21,27 +21,49 @@ impl Index {
         }
     }
 
-    /// Stores `facts` for `location`; whether anything changed.
-    pub fn update(&self, location: String, facts: DocumentFacts) -> bool {
+    /// Stores `facts` for `location`; who may now see different cross-file findings.
+    pub fn update(&self, location: String, facts: DocumentFacts) -> Option<Reach> {
         let mut index = match self.inner.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if index.document(&location) == Some(&facts) {
-            return false;
+        let old = index.document(&location);
+        if old == Some(&facts) {
+            return None;
         }
+        let reach = Reach::of(old, &facts);
         index.insert(location, facts);
-        true
+        Some(reach)
     }
 
-    pub fn remove(&self, location: &str) -> bool {
+    pub fn remove(&self, location: &str) -> Option<Reach> {
         let mut index = match self.inner.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let had = index.document(location).is_some();
+        let old = index.document(location)?;
+        let reach = Reach::of(None, old);
         index.remove(location);
-        had
+        Some(reach)
+    }
+}
+
+/// The documents whose cross-file findings a change of facts can alter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// The documents of this folder (ids and tasks are feature-local).
+    Folder(String),
+    /// Every document: an ADR changed, and ADRs are cited from anywhere.
+    Workspace,
+}
+
+impl Reach {
+    fn of(old: Option<&DocumentFacts>, new: &DocumentFacts) -> Reach {
+        if new.adr.is_some() || old.is_some_and(|o| o.adr.is_some()) {
+            Reach::Workspace
+        } else {
+            Reach::Folder(new.folder.clone())
+        }
     }
 }
 

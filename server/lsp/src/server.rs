@@ -1,7 +1,9 @@
 //! The [`Backend`]: LSP handlers over a document store.
 
+mod adr;
+
 use crate::convert::{self, Encoding};
-use crate::index::{self, Index};
+use crate::index::{self, Index, Reach};
 use crate::navigation;
 use dashmap::DashMap;
 use ropey::Rope;
@@ -23,6 +25,11 @@ use tower_lsp_server::{Client, LanguageServer};
 
 /// Every command the server executes; editors call exactly these.
 pub const COMMANDS: &[&str] = &[
+    "specwright.adr.index",
+    "specwright.adr.list",
+    "specwright.adr.new",
+    "specwright.adr.setStatus",
+    "specwright.adr.supersede",
     "specwright.collectQuestions",
     "specwright.coverage",
     "specwright.explain",
@@ -43,6 +50,8 @@ struct Session {
     roots: Vec<PathBuf>,
     /// The client accepts `window/workDoneProgress/create`.
     work_done_progress: bool,
+    /// The client applies `CreateFile` operations in a `WorkspaceEdit`.
+    resource_create: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +82,7 @@ struct DocResult {
     diagnostics: Vec<Diagnostic>,
     /// This analysis changed what the index knows of the document: other documents of its
     /// folder (given here) may have new cross-file findings.
-    facts_changed_in: Option<String>,
+    facts_changed_in: Option<Reach>,
 }
 
 struct Inner {
@@ -212,8 +221,8 @@ impl Backend {
                 doc.result = Some(result.clone());
             }
         }
-        if let Some(folder) = &result.facts_changed_in {
-            self.recheck_folder(folder, uri).await;
+        if let Some(reach) = &result.facts_changed_in {
+            self.recheck(reach, uri).await;
         }
         Some(result)
     }
@@ -250,11 +259,8 @@ impl Backend {
                     };
                     if let Some(p) = &path {
                         let location = location_of(p);
-                        let folder = folder_of(&location);
                         let facts = DocumentFacts::of(&a.doc, a.classification, &location);
-                        if self.inner.index.update(location, facts) {
-                            facts_changed_in = Some(folder);
-                        }
+                        facts_changed_in = self.inner.index.update(location, facts);
                     }
                     let docs_url = config
                         .docs_url()
@@ -305,18 +311,20 @@ impl Backend {
         tokio::spawn(async move { this.publish(uri).await });
     }
 
-    /// The facts of a document of `folder` changed: its open siblings may have new cross-file
-    /// findings.
-    async fn recheck_folder(&self, folder: &str, except: &Uri) {
+    /// The facts of a document changed: the open documents it reaches (its folder's, or all
+    /// of them for an ADR) may have new cross-file findings.
+    async fn recheck(&self, reach: &Reach, except: &Uri) {
         let siblings: Vec<Uri> = self
             .inner
             .docs
             .iter()
             .filter(|e| e.key() != except && e.value().doc_type == DocType::Markdown)
-            .filter(|e| {
-                e.key()
+            .filter(|e| match reach {
+                Reach::Workspace => true,
+                Reach::Folder(folder) => e
+                    .key()
                     .to_file_path()
-                    .is_some_and(|p| folder_of(&location_of(&p)) == folder)
+                    .is_some_and(|p| &folder_of(&location_of(&p)) == folder),
             })
             .map(|e| e.key().clone())
             .collect();
@@ -394,7 +402,7 @@ impl Backend {
                 let open = Uri::from_file_path(&location)
                     .is_some_and(|u| self.inner.docs.contains_key(&u));
                 if !open {
-                    self.inner.index.update(location, facts);
+                    let _ = self.inner.index.update(location, facts);
                 }
             }
             done += chunk.len();
@@ -614,6 +622,16 @@ impl LanguageServer for Backend {
         {
             roots.push(root.into_owned());
         }
+        let resource_create = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| {
+                e.document_changes == Some(true)
+                    && e.resource_operations
+                        .as_ref()
+                        .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
+            });
         let work_done_progress = caps
             .window
             .as_ref()
@@ -625,6 +643,7 @@ impl LanguageServer for Backend {
             s.refresh_support = refresh_support;
             s.roots = roots;
             s.work_done_progress = work_done_progress;
+            s.resource_create = resource_create;
         }
         if let Some(opts) = &params.initialization_options {
             self.apply_settings(opts).await;
@@ -658,7 +677,12 @@ impl LanguageServer for Backend {
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR,
+                            CodeActionKind::REFACTOR_REWRITE,
+                            CodeActionKind::SOURCE,
+                        ]),
                         ..Default::default()
                     },
                 )),
@@ -820,7 +844,7 @@ impl LanguageServer for Backend {
                 continue;
             };
             let location = location_of(&path);
-            let changed = if change.typ == FileChangeType::DELETED {
+            let reach = if change.typ == FileChangeType::DELETED {
                 self.inner.index.remove(&location)
             } else {
                 let editor = editor.clone();
@@ -834,12 +858,12 @@ impl LanguageServer for Backend {
                     None => self.inner.index.remove(&location),
                 }
             };
-            if changed {
-                changed_folders.push((folder_of(&location), change.uri));
+            if let Some(reach) = reach {
+                changed_folders.push((reach, change.uri));
             }
         }
-        for (folder, uri) in changed_folders {
-            self.recheck_folder(&folder, &uri).await;
+        for (reach, uri) in changed_folders {
+            self.recheck(&reach, &uri).await;
         }
     }
 
@@ -884,6 +908,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params.position;
         let uri = params.text_document_position_params.text_document.uri;
+        if let Some((loc, record, _, _)) = self.adr_under(&uri, pos).await {
+            let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+            let span = record.title_span.unwrap_or_default();
+            return Ok(navigation::location(&loc, span, self.encoding(), &open)
+                .map(|l| GotoDefinitionResponse::Array(vec![l])));
+        }
         let Some((key, folder)) = self.id_under(&uri, pos).await else {
             return Ok(None);
         };
@@ -1070,10 +1100,14 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let pos = params.text_document_position.position;
         let uri = params.text_document_position.text_document.uri;
-        let Some((key, folder)) = self.id_under(&uri, pos).await else {
-            return Ok(None);
+        let refs = if let Some((loc, record, _, _)) = self.adr_under(&uri, pos).await {
+            adr::references(&self.inner.index.read(), &loc, &record)
+        } else {
+            let Some((key, folder)) = self.id_under(&uri, pos).await else {
+                return Ok(None);
+            };
+            navigation::references(&self.inner.index.read(), &key, folder.as_deref())
         };
-        let refs = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
         let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
         let enc = self.encoding();
         Ok(Some(
@@ -1103,14 +1137,26 @@ impl LanguageServer for Backend {
         let Some(result) = self.result_for(&uri).await else {
             return Ok(None);
         };
-        if let Some(hover) = self.id_hover(&uri, &result, pos) {
-            return Ok(Some(hover));
-        }
+        let cited = self.adr_under(&uri, pos).await;
         let hits: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
             .filter(|d| contains(&d.range, pos))
             .collect();
+        if let Some((loc, record, span, rope)) = &cited
+            && hits.is_empty()
+        {
+            return Ok(Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: adr::hover_markdown(loc, record),
+                }),
+                range: Some(navigation::range_of(rope, *span, self.encoding())),
+            }));
+        }
+        if let Some(hover) = self.id_hover(&uri, &result, pos) {
+            return Ok(Some(hover));
+        }
         let Some(first) = hits.first() else {
             return Ok(None);
         };
@@ -1128,6 +1174,9 @@ impl LanguageServer for Backend {
             if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
                 text.push_str(&format!("**Question:** {q}\n\n"));
             }
+        }
+        if let Some((loc, record, _, _)) = &cited {
+            text.push_str(&format!("{}\n\n", adr::hover_markdown(loc, record)));
         }
         let mut seen = Vec::new();
         for d in &hits {
@@ -1205,6 +1254,14 @@ impl LanguageServer for Backend {
             .only
             .as_ref()
             .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("source")));
+        let wants_refactor = params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("refactor")));
+        if wants_refactor {
+            actions.extend(self.adr_actions(&uri, params.range).await);
+        }
         if wants_source && let Some(edit) = self.questions_edit(&uri).await {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: "Collect clarification questions".into(),
@@ -1230,6 +1287,9 @@ impl LanguageServer for Backend {
                 }
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
+            c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
+                self.adr_command(c, arg).await
+            }
             "specwright.coverage" => {
                 let (Some(uri), Some(id)) = (
                     arg.get("uri")

@@ -284,12 +284,7 @@ pub fn read(doc: &SpecDoc, family: Family, file_name: Option<&str>) -> AdrRecord
             .iter()
             .filter(|l| is_local(&l.dest))
             .map(|l| Target::File(l.dest.clone()))
-            .chain(
-                ADR_NUMBER
-                    .captures_iter(&doc.prose)
-                    .filter_map(|c| c[1].parse().ok())
-                    .map(Target::Number),
-            )
+            .chain(citations(&doc.prose).map(|(n, _)| Target::Number(n)))
             .collect(),
     }
 }
@@ -468,6 +463,15 @@ fn target_in(doc: &SpecDoc, span: Span, rest: &str) -> Target {
         Some(n) => Target::Number(n),
         None => Target::Missing,
     }
+}
+
+/// The `ADR-0007` / `ADR 7` / `ADR #7` citations in `text`: number and span (offsets into
+/// `text`).
+pub fn citations(text: &str) -> impl Iterator<Item = (u32, Span)> + '_ {
+    ADR_NUMBER.captures_iter(text).filter_map(|c| {
+        let whole = c.get(0)?;
+        Some((c[1].parse().ok()?, Span::new(whole.start(), whole.end())))
+    })
 }
 
 /// A link to a file of the workspace (not a web page or an anchor of this document).

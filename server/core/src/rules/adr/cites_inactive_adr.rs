@@ -2,13 +2,11 @@
 //! deprecated or rejected.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use crate::adr::{AdrRecord, Target, resolve};
+use crate::adr::{AdrRecord, Target, citations, resolve};
 use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
 use crate::kind::DocKind;
 use crate::span::Span;
 use crate::syntax::SpecDoc;
-use regex::Regex;
-use std::sync::LazyLock;
 
 pub struct CitesInactiveAdr;
 
@@ -27,9 +25,6 @@ longer holds points everyone at a decision the team has replaced: the agent will
         fix: "The sync worker stores drafts as ADR-0002 describes.",
     },
 };
-
-static CITATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bADR[-\s#]?0*(\d{1,5})\b").expect("static regex"));
 
 impl Rule for CitesInactiveAdr {
     fn meta(&self) -> &'static RuleMeta {
@@ -57,15 +52,8 @@ impl Rule for CitesInactiveAdr {
         }
         let mut out = Vec::new();
         let mut cited: Vec<Span> = Vec::new();
-        for c in CITATION.captures_iter(&doc.prose) {
-            let (Some(whole), Some(digits)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            let span = Span::new(whole.start(), whole.end());
+        for (number, span) in citations(&doc.prose) {
             cited.push(span);
-            let Ok(number) = digits.as_str().parse::<u32>() else {
-                continue;
-            };
             let candidates: Vec<_> = records
                 .iter()
                 .filter(|(_, r)| r.number() == Some(number))
