@@ -136,6 +136,75 @@ step('a broken specwright.toml shows a diagnostic', function()
   check('config diagnostic on the bad value', d and d.lnum == 1 and d.message:find('loud', 1, true) ~= nil, d and d.message)
 end)
 
+local adr_dir = workdir .. '/spec-kit/docs/adr'
+
+--- The lines of `path`: its buffer when the workspace edit loaded one, else the file (Neovim
+--- writes a created file that no window shows straight to disk).
+local function buffer_lines(path)
+  local buf = vim.fn.bufnr(path)
+  if buf == -1 then
+    return vim.fn.filereadable(path) == 1 and vim.fn.readfile(path) or {}
+  end
+  vim.fn.bufload(buf)
+  return vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+end
+
+step(':Specwright adr supersede creates the successor and updates the old record', function()
+  vim.cmd.edit(adr_dir .. '/0003-store-offline-drafts-in-indexeddb.md')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(15000, function()
+    return require('specwright').client(buf) ~= nil
+  end, 50)
+  vim.cmd('Specwright adr supersede Store drafts in OPFS')
+  local new = adr_dir .. '/0007-store-drafts-in-opfs.md'
+  local shown = vim.wait(15000, function()
+    return vim.api.nvim_buf_get_name(0) == new
+  end, 50)
+  check('the new record is shown', shown, vim.api.nvim_buf_get_name(0))
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  check('new record title', lines[1] == '# 7. Store drafts in OPFS', lines[1])
+  check(
+    'new record links back',
+    vim.list_contains(lines, 'Supersedes [3. Store offline drafts in IndexedDB](0003-store-offline-drafts-in-indexeddb.md)'),
+    table.concat(lines, '\n')
+  )
+  local old = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  check(
+    'old record superseded',
+    vim.list_contains(old, 'Superseded by [7. Store drafts in OPFS](0007-store-drafts-in-opfs.md)'),
+    table.concat(old, '\n')
+  )
+  check('old record keeps its link to 0002', vim.list_contains(old, 'Supersedes [2. Store offline drafts in localStorage](0002-store-offline-drafts-in-localstorage.md)'))
+end)
+
+step(':Specwright adr new, index and list', function()
+  vim.cmd('Specwright adr new Cache rendered previews')
+  local new = adr_dir .. '/0008-cache-rendered-previews.md'
+  local shown = vim.wait(15000, function()
+    return vim.api.nvim_buf_get_name(0) == new
+  end, 50)
+  check('new record shown', shown, vim.api.nvim_buf_get_name(0))
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  check('Nygard like the folder', lines[1] == '# 8. Cache rendered previews' and vim.list_contains(lines, 'Proposed'), table.concat(lines, '\n'))
+  vim.cmd('Specwright adr index')
+  local readme = adr_dir .. '/README.md'
+  local indexed = vim.wait(15000, function()
+    return vim.list_contains(buffer_lines(readme), '<!-- specwright:adr-index:start -->')
+  end, 50)
+  check('index written', indexed)
+  local text = table.concat(buffer_lines(readme), '\n')
+  check('index lists the new record', text:find('| [0008](0008-cache-rendered-previews.md) | Cache rendered previews | Proposed | 2026-01-15 |', 1, true) ~= nil, text)
+  check('index links the successor', text:find('Superseded by [ADR-0007](0007-store-drafts-in-opfs.md)', 1, true) ~= nil, text)
+  vim.cmd('Specwright adr list')
+  local listed = vim.wait(10000, function()
+    return #vim.fn.getqflist() >= 7
+  end, 50)
+  check('quickfix list of records', listed, tostring(#vim.fn.getqflist()))
+  vim.cmd('cclose')
+  local verbs = vim.fn.getcompletion('Specwright adr s', 'cmdline')
+  check('adr verbs complete', vim.deep_equal(verbs, { 'status', 'supersede' }), vim.inspect(verbs))
+end)
+
 step(':checkhealth specwright', function()
   vim.cmd('checkhealth specwright')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')

@@ -9,14 +9,22 @@ vim.api.nvim_create_user_command('Specwright', function(opts)
   require('specwright').command(opts)
 end, {
   nargs = '+',
-  desc = 'Specwright: questions | explain [RULE] | rules',
+  desc = 'Specwright: questions | explain [RULE] | rules | adr new|supersede|status|index|list',
   complete = function(arglead, cmdline)
-    if #vim.split(cmdline, '%s+', { trimempty = true }) > 2 then
+    local words = vim.split(cmdline, '%s+', { trimempty = true })
+    -- The word being completed is `arglead` (empty after a trailing space).
+    local position = #words + ((arglead == '') and 1 or 0)
+    local candidates
+    if position == 2 then
+      candidates = require('specwright').available()
+    elseif position == 3 and words[2] == 'adr' then
+      candidates = require('specwright').adr_verbs
+    else
       return {}
     end
     return vim.tbl_filter(function(name)
       return vim.startswith(name, arglead)
-    end, require('specwright').available())
+    end, candidates)
   end,
 })
 

@@ -132,6 +132,83 @@ M.subcommands = {
   },
 }
 
+local function notify_changed(what, result)
+  if result and result.uri then
+    vim.notify('Specwright: ' .. what .. ' ' .. vim.fn.fnamemodify(vim.uri_to_fname(result.uri), ':~:.'))
+  elseif result and result.changed and #result.changed == 0 then
+    vim.notify('Specwright: ' .. what .. ': up to date')
+  else
+    vim.notify('Specwright: ' .. what)
+  end
+end
+
+--- `:Specwright adr {verb}`: the ADR actions. The server plans each one and applies it as a
+--- single workspace edit (new files included), then shows the record it created.
+local adr_verbs = {
+  new = function(args)
+    if #args == 0 then
+      vim.notify('Specwright: :Specwright adr new {title}', vim.log.levels.WARN)
+      return
+    end
+    execute('adr.new', { title = table.concat(args, ' '), uri = vim.uri_from_bufnr(0) }, function(result)
+      notify_changed('created', result)
+    end)
+  end,
+  supersede = function(args)
+    local arg = { uri = vim.uri_from_bufnr(0) }
+    if #args > 0 then
+      arg.title = table.concat(args, ' ')
+    end
+    execute('adr.supersede', arg, function(result)
+      notify_changed('superseded by', result)
+    end)
+  end,
+  status = function(args)
+    if #args ~= 1 then
+      vim.notify('Specwright: :Specwright adr status {accepted|rejected|deprecated|…}', vim.log.levels.WARN)
+      return
+    end
+    execute('adr.setStatus', { uri = vim.uri_from_bufnr(0), status = args[1] }, function()
+      vim.notify('Specwright: status set to ' .. args[1])
+    end)
+  end,
+  index = function()
+    execute('adr.index', { uri = vim.uri_from_bufnr(0) }, function(result)
+      notify_changed('ADR index refreshed', result)
+    end)
+  end,
+  list = function()
+    execute('adr.list', { uri = vim.uri_from_bufnr(0) }, function(result)
+      local items = {}
+      for _, r in ipairs((result and result.records) or {}) do
+        table.insert(items, {
+          filename = r.uri and vim.uri_to_fname(r.uri) or '',
+          lnum = 1,
+          text = string.format('%s  %s  %s  %s', r.number and string.format('%04d', r.number) or '—', r.status or '', r.date or '', r.title),
+        })
+      end
+      vim.fn.setqflist({}, ' ', { title = 'ADRs in ' .. ((result and result.dir) or '?'), items = items })
+      vim.cmd('copen')
+    end)
+  end,
+}
+
+--- The verbs of `:Specwright adr`, for completion.
+M.adr_verbs = { 'index', 'list', 'new', 'status', 'supersede' }
+
+M.subcommands.adr = {
+  command = 'specwright.adr.new',
+  run = function(args)
+    local verb = table.remove(args, 1)
+    local fn = verb and adr_verbs[verb]
+    if not fn then
+      vim.notify('Specwright: usage :Specwright adr ' .. table.concat(M.adr_verbs, '|'), vim.log.levels.WARN)
+      return
+    end
+    fn(args)
+  end,
+}
+
 --- Names of the subcommands the attached server supports (all of them when none is attached,
 --- so completion still helps before the server starts).
 function M.available()
