@@ -59,7 +59,19 @@ pub enum Reach {
 
 impl Reach {
     fn of(old: Option<&DocumentFacts>, new: &DocumentFacts) -> Reach {
-        if new.adr.is_some() || old.is_some_and(|o| o.adr.is_some()) {
+        // What other folders see of a record: its number, title, status and successors.
+        // Typing in its Context changes spans and text, which only its folder cares about.
+        let cited = |f: Option<&DocumentFacts>| {
+            f.and_then(|f| f.adr.as_ref()).map(|r| {
+                (
+                    r.number(),
+                    r.title.clone(),
+                    r.status.as_ref().map(|s| s.value.clone()),
+                    r.successors().map(|l| l.target.clone()).collect::<Vec<_>>(),
+                )
+            })
+        };
+        if cited(old) != cited(Some(new)) {
             Reach::Workspace
         } else {
             Reach::Folder(new.folder.clone())

@@ -18,7 +18,8 @@ static META: RuleMeta = RuleMeta {
         what: "Finds the records a specification, plan, requirements, design, task list or proposal cites — \
 `ADR-0007`, `ADR 7`, or a link to the record's file — and looks them up in the workspace's ADRs (those under \
 `[adr].dirs` when configured). When the cited record is superseded, deprecated or rejected, it reports the \
-citation and names the successor the record links to; the quick fix cites the successor instead.",
+citation and names the successor the record links to; the quick fix cites the successor instead. A \
+line that already calls the record history (\"replaces ADR-0002\", \"formerly\", \"superseded\") is left alone.",
         why: "Specs cite ADRs so that agents and reviewers follow the architecture. Citing a record that no \
 longer holds points everyone at a decision the team has replaced: the agent will implement the old design.",
         example: "The sync worker stores drafts as ADR-0001 describes.",
@@ -54,6 +55,9 @@ impl Rule for CitesInactiveAdr {
         let mut cited: Vec<Span> = Vec::new();
         for (number, span) in citations(&doc.prose) {
             cited.push(span);
+            if names_history(doc, span) {
+                continue;
+            }
             let candidates: Vec<_> = records
                 .iter()
                 .filter(|(_, r)| r.number() == Some(number))
@@ -104,6 +108,27 @@ impl Rule for CitesInactiveAdr {
         }
         out
     }
+}
+
+/// Whether the line of `span` already says the record is history ("replaces ADR-0002",
+/// "ADR-0002 was superseded", "formerly ADR-0002"): no news for the author.
+fn names_history(doc: &SpecDoc, span: Span) -> bool {
+    let line = doc
+        .prose_slice(doc.line_span(doc.line_of(span.start)))
+        .to_lowercase();
+    [
+        "supersed",
+        "deprecat",
+        "replac",
+        "formerly",
+        "previous",
+        "obsolete",
+        "rejected",
+        "instead of",
+        "no longer",
+    ]
+    .iter()
+    .any(|w| line.contains(w))
 }
 
 fn finding(
