@@ -5,6 +5,7 @@ mod adr;
 mod check;
 mod init;
 mod output;
+mod tasks;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use specwright_core::{Severity, rules};
@@ -53,6 +54,18 @@ enum Command {
         /// Overwrite an existing specwright.toml.
         #[arg(long)]
         force: bool,
+    },
+    /// Decompose a spec (or one of its sections) into tasks with context boundaries, in the
+    /// sibling tasks.md. Prints the change as a diff; `--write` applies it.
+    Tasks {
+        /// The spec, requirements or proposal to decompose.
+        spec: PathBuf,
+        /// Only this section (title, case-insensitive; a prefix is enough).
+        #[arg(long)]
+        section: Option<String>,
+        /// Write tasks.md instead of printing the diff.
+        #[arg(long)]
+        write: bool,
     },
     /// Architecture Decision Records: new, supersede, status, index, list.
     Adr {
@@ -186,6 +199,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let written = init::run(&dir, force)?;
             println!("wrote {}", written.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tasks {
+            spec,
+            section,
+            write,
+        } => {
+            tasks::run(&spec, section.as_deref(), write)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Adr { command } => {

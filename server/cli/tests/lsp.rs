@@ -386,6 +386,7 @@ fn hover_code_action_symbols_and_commands() {
             "specwright.adr.supersede",
             "specwright.collectQuestions",
             "specwright.coverage",
+            "specwright.decompose",
             "specwright.explain",
             "specwright.rules"
         ])

@@ -12,6 +12,7 @@ pub mod adr;
 pub mod analysis;
 pub mod clarify;
 pub mod config;
+pub mod decompose;
 pub mod diagnostic;
 pub mod index;
 pub mod kind;

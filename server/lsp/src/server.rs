@@ -1,6 +1,8 @@
 //! The [`Backend`]: LSP handlers over a document store.
 
 mod adr;
+mod decompose;
+mod edits;
 
 use crate::convert::{self, Encoding};
 use crate::index::{self, Index, Reach};
@@ -32,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     "specwright.adr.supersede",
     "specwright.collectQuestions",
     "specwright.coverage",
+    "specwright.decompose",
     "specwright.explain",
     "specwright.rules",
 ];
@@ -1261,6 +1264,7 @@ impl LanguageServer for Backend {
             .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("refactor")));
         if wants_refactor {
             actions.extend(self.adr_actions(&uri, params.range).await);
+            actions.extend(self.decompose_actions(&uri, params.range).await);
         }
         if wants_source && let Some(edit) = self.questions_edit(&uri).await {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -1287,6 +1291,7 @@ impl LanguageServer for Backend {
                 }
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
+            "specwright.decompose" => self.decompose_command(arg).await,
             c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
                 self.adr_command(c, arg).await
             }

@@ -3,6 +3,8 @@
 //! and reading the clock. The analysis core does none of this.
 
 pub mod adr;
+pub mod changes;
+pub mod tasks;
 
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
 use specwright_core::index::{DocumentFacts, WorkspaceIndex};

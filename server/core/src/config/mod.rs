@@ -54,6 +54,20 @@ pub struct ConfigFile {
     /// Architecture Decision Records: where they live, the template new ones use, and the
     /// statuses a record may have.
     pub adr: Option<AdrConfig>,
+    /// Decomposition into tasks: the boundary of a task that states none, a check command.
+    pub decompose: Option<DecomposeConfig>,
+    /// Component names (cc-sdd's `_Boundary: AuthService_`) and the globs they stand for.
+    pub boundaries: Option<BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DecomposeConfig {
+    /// Globs a task may touch when the spec and plan give it no boundary.
+    #[serde(alias = "default_boundary")]
+    pub default_boundary: Option<Vec<String>>,
+    /// The check command every generated task carries (`Check:`), e.g. "cargo test".
+    pub check: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -222,7 +236,17 @@ pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
 
 /// The top-level keys of [`ConfigFile`], as written in the file.
 pub const KEYS: &[&str] = &[
-    "include", "exclude", "rules", "sections", "ids", "kinds", "profiles", "docs-url", "adr",
+    "include",
+    "exclude",
+    "rules",
+    "sections",
+    "ids",
+    "kinds",
+    "profiles",
+    "docs-url",
+    "adr",
+    "decompose",
+    "boundaries",
 ];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
@@ -277,6 +301,8 @@ impl ConfigFile {
                 }),
                 (mine, theirs) => mine.or_else(|| theirs.clone()),
             },
+            decompose: self.decompose.or_else(|| lower.decompose.clone()),
+            boundaries: self.boundaries.or_else(|| lower.boundaries.clone()),
         }
     }
 }
@@ -437,6 +463,34 @@ impl Config {
         )
     }
 
+    /// The globs `[boundaries]` maps a component name to (case-insensitive).
+    pub fn boundary_component(&self, name: &str) -> Option<Vec<String>> {
+        self.file
+            .boundaries
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// `[decompose].default-boundary`.
+    pub fn default_boundary(&self) -> Vec<String> {
+        self.file
+            .decompose
+            .as_ref()
+            .and_then(|d| d.default_boundary.clone())
+            .unwrap_or_default()
+    }
+
+    /// `[decompose].check`.
+    pub fn decompose_check(&self) -> Option<String> {
+        self.file
+            .decompose
+            .as_ref()
+            .and_then(|d| d.check.clone())
+            .filter(|c| !c.trim().is_empty())
+    }
+
     pub fn adr_template(&self) -> Option<AdrTemplate> {
         self.file.adr.as_ref()?.template
     }
@@ -526,6 +580,16 @@ exclude = ["**/node_modules/**", "**/target/**"]
 # dirs = ["docs/adr"]
 # template = "madr"
 # lifecycle = ["proposed", "accepted", "rejected", "deprecated", "superseded"]
+
+# Decomposition into tasks (`specwright tasks`, "Decompose into tasks"): the boundary of a task
+# whose requirement and plan name no files, and the command that checks every task.
+[decompose]
+# default-boundary = ["src/**", "tests/**"]
+# check = "cargo test"
+
+# Component names used in `_Boundary: AuthService_` task lines, and the globs they stand for.
+[boundaries]
+# AuthService = ["src/auth/**"]
 "#,
         includes = includes.join(", ")
     )

@@ -2,8 +2,8 @@
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
 use super::{
-    AdrConfig, AdrTemplate, ConfigDiagnostic, ConfigFile, IdsConfig, KEYS, KindOverride,
-    ProfileConfig, RuleSetting, RuleTable, SectionsConfig, compile_glob,
+    AdrConfig, AdrTemplate, ConfigDiagnostic, ConfigFile, DecomposeConfig, IdsConfig, KEYS,
+    KindOverride, ProfileConfig, RuleSetting, RuleTable, SectionsConfig, compile_glob,
 };
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
@@ -171,6 +171,8 @@ impl Reader<'_> {
                 "profiles" => file.profiles = Some(self.profiles(&value)),
                 "docs-url" => file.docs_url = self.string(&value, "docs-url"),
                 "adr" => file.adr = Some(self.adr(&value)),
+                "decompose" => file.decompose = Some(self.decompose(&value)),
+                "boundaries" => file.boundaries = Some(self.boundaries(&value)),
                 other => {
                     let hint = suggest(other, KEYS);
                     self.report(
@@ -398,6 +400,39 @@ impl Reader<'_> {
             profiles.insert(kind, profile);
         }
         profiles
+    }
+
+    fn decompose<N: Node>(&mut self, node: &N) -> DecomposeConfig {
+        let mut d = DecomposeConfig::default();
+        for (key, key_span, v) in self.expect_entries(node, "decompose") {
+            match key.as_str() {
+                "default-boundary" | "default_boundary" => {
+                    d.default_boundary = self
+                        .strings(&v, "decompose.default-boundary")
+                        .map(|t| t.into_iter().map(|(s, _)| s).collect())
+                }
+                "check" => d.check = self.string(&v, "decompose.check"),
+                other => {
+                    let hint = suggest(other, &["default-boundary", "check"]);
+                    self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!("unknown key `{other}` in `decompose`{hint}; known: default-boundary, check"),
+                    )
+                }
+            }
+        }
+        d
+    }
+
+    fn boundaries<N: Node>(&mut self, node: &N) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for (name, _, v) in self.expect_entries(node, "boundaries") {
+            if let Some(globs) = self.strings(&v, &format!("boundaries.{name}")) {
+                out.insert(name, globs.into_iter().map(|(s, _)| s).collect());
+            }
+        }
+        out
     }
 
     fn adr<N: Node>(&mut self, node: &N) -> AdrConfig {

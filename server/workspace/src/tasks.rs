@@ -1,0 +1,138 @@
+//! Decomposing a spec file: the sibling plan (or design) and tasks file it reads, the section a
+//! user names, and the resulting plan of the tasks file's new text. The CLI writes it or
+//! prints a diff; the server makes it one `WorkspaceEdit`.
+
+use crate::{LoadedConfig, config_for};
+use specwright_core::ConfigFile;
+use specwright_core::decompose::{self, DecomposeInput, Decomposition};
+use specwright_core::kind::{DocKind, classify};
+use specwright_core::syntax::{ParseOptions, SpecDoc};
+use std::path::{Path, PathBuf};
+
+impl Planned {
+    /// The change to the tasks file, if any.
+    pub fn changes(&self) -> crate::changes::Plan {
+        let changes = match &self.before {
+            _ if self.decomposition.edits.is_empty() => Vec::new(),
+            None => vec![crate::changes::Change::Create {
+                path: self.tasks_path.clone(),
+                text: self.after.clone(),
+            }],
+            Some(before) => vec![crate::changes::Change::Edit {
+                path: self.tasks_path.clone(),
+                text: before.clone(),
+                edits: self.decomposition.edits.clone(),
+            }],
+        };
+        crate::changes::Plan {
+            changes,
+            show: Some(self.tasks_path.clone()),
+        }
+    }
+}
+
+/// A decomposition of one spec file.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub spec: PathBuf,
+    pub tasks_path: PathBuf,
+    /// The tasks file's text before (`None`: it does not exist yet).
+    pub before: Option<String>,
+    pub after: String,
+    pub decomposition: Decomposition,
+}
+
+/// The section whose title starts with `title` (case-insensitive; numbering ignored).
+pub fn find_section(doc: &SpecDoc, title: &str) -> Option<usize> {
+    let want = title.trim().to_lowercase();
+    let norm = |t: &str| specwright_core::profiles::normalize_title(t);
+    doc.sections
+        .iter()
+        .position(|s| norm(&s.title) == norm(&want))
+        .or_else(|| {
+            doc.sections
+                .iter()
+                .position(|s| s.title.to_lowercase().starts_with(&want))
+        })
+}
+
+/// Decomposes the spec at `spec` (its section `section`, a section index, or all of it),
+/// reading documents through `read` (the server passes its open buffers).
+pub fn plan(
+    spec: &Path,
+    section: Option<&str>,
+    section_index: Option<usize>,
+    loaded: Option<&LoadedConfig>,
+    editor: &ConfigFile,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Planned, String> {
+    let owned;
+    let loaded = match loaded {
+        Some(l) => l,
+        None => {
+            owned = config_for(spec).map_err(|e| format!("reading the configuration: {e}"))?;
+            &owned
+        }
+    };
+    let config = loaded.resolve(editor);
+    let text = read(spec).ok_or_else(|| format!("{}: cannot read the file", spec.display()))?;
+    let options = ParseOptions {
+        id_patterns: config.id_patterns(),
+    };
+    let doc = SpecDoc::parse(&text, options);
+    let rel = loaded.relative(spec);
+    let class = classify(rel.as_deref(), &doc, &config);
+    if matches!(class.kind, DocKind::Tasks | DocKind::Adr) {
+        return Err(format!(
+            "{} is a {} document; decompose a spec, requirements or proposal",
+            spec.display(),
+            class.kind.as_str()
+        ));
+    }
+    let section_index = match (section_index, section) {
+        (Some(i), _) if i < doc.sections.len() => Some(i),
+        (_, Some(title)) => Some(find_section(&doc, title).ok_or_else(|| {
+            format!(
+                "no section \"{title}\" in {}; sections: {}",
+                spec.display(),
+                doc.sections
+                    .iter()
+                    .map(|s| s.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?),
+        _ => None,
+    };
+    // A section that is the document's title stands for the whole spec.
+    let section_index = section_index.filter(|&i| !(i == 0 && doc.sections[0].level == 1));
+    let dir = spec.parent().unwrap_or(Path::new("."));
+    let plan_text = ["plan.md", "design.md"]
+        .iter()
+        .map(|n| dir.join(n))
+        .filter(|p| p != spec)
+        .find_map(|p| read(&p));
+    let plan_doc = plan_text.as_deref().map(|t| SpecDoc::parse(t, options));
+    let tasks_path = dir.join("tasks.md");
+    let before = read(&tasks_path);
+    let decomposition = decompose::plan(&DecomposeInput {
+        spec: &doc,
+        family: class.family,
+        section: section_index,
+        plan: plan_doc.as_ref(),
+        tasks: before.as_deref(),
+        config: &config,
+    });
+    let after = apply(before.as_deref().unwrap_or(""), &decomposition);
+    Ok(Planned {
+        spec: spec.to_path_buf(),
+        tasks_path,
+        before,
+        after,
+        decomposition,
+    })
+}
+
+fn apply(text: &str, d: &Decomposition) -> String {
+    crate::changes::apply_edits(text, &d.edits)
+}
