@@ -136,8 +136,6 @@ step('a broken specwright.toml shows a diagnostic', function()
   check('config diagnostic on the bad value', d and d.lnum == 1 and d.message:find('loud', 1, true) ~= nil, d and d.message)
 end)
 
-local adr_dir = workdir .. '/spec-kit/docs/adr'
-
 --- The lines of `path`: its buffer when the workspace edit loaded one, else the file (Neovim
 --- writes a created file that no window shows straight to disk).
 local function buffer_lines(path)
@@ -148,6 +146,44 @@ local function buffer_lines(path)
   vim.fn.bufload(buf)
   return vim.api.nvim_buf_get_lines(buf, 0, -1, false)
 end
+
+step(':Specwright decompose writes the tasks file', function()
+  local spec_path = workdir .. '/spec-kit/specs/001-offline-drafts/spec.md'
+  vim.cmd.edit(spec_path)
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(15000, function()
+    return require('specwright').client(buf) ~= nil
+  end, 50)
+  -- The cursor on the Functional Requirements heading decomposes that section.
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l == '### Functional Requirements' then
+      vim.api.nvim_win_set_cursor(0, { i, 0 })
+    end
+  end
+  vim.cmd('Specwright decompose')
+  local tasks = workdir .. '/spec-kit/specs/001-offline-drafts/tasks.md'
+  local shown = vim.wait(15000, function()
+    return vim.api.nvim_buf_get_name(0) == tasks
+  end, 50)
+  check('tasks file shown', shown, vim.api.nvim_buf_get_name(0))
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  local text = table.concat(lines, '\n')
+  check('new phase for the section', vim.list_contains(lines, '## Phase 4: Functional Requirements'), text)
+  check('new task with its requirement', text:find('- [ ] T008 Keep at most 50 MB of offline drafts per workspace (FR-005)', 1, true) ~= nil, text)
+  check('boundary written', text:find('  - Boundary: web/src/offline/**', 1, true) ~= nil, text)
+  check('hand-written tasks kept', text:find('- [x] T001 Add `idb` to web/package.json', 1, true) ~= nil, text)
+  -- Again: nothing changes.
+  vim.cmd.edit(spec_path)
+  local before = text
+  vim.cmd('Specwright decompose Functional Requirements')
+  vim.wait(3000, function()
+    return false
+  end, 100)
+  local again = table.concat(buffer_lines(tasks), '\n')
+  check('decompose is idempotent', again == before, again)
+end)
+
+local adr_dir = workdir .. '/spec-kit/docs/adr'
 
 step(':Specwright adr supersede creates the successor and updates the old record', function()
   vim.cmd.edit(adr_dir .. '/0003-store-offline-drafts-in-indexeddb.md')

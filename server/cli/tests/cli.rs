@@ -378,3 +378,55 @@ fn adr_commands_maintain_a_folder_of_records() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no ADR numbered 9"));
 }
+
+/// `specwright tasks`: a diff without `--write`, the file with it, and nothing on a re-run.
+#[test]
+fn tasks_command_prints_a_diff_then_writes_idempotently() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    for name in ["spec.md", "plan.md"] {
+        std::fs::copy(
+            root().join("tests/fixtures/decompose/spec-kit").join(name),
+            folder.join(name),
+        )
+        .unwrap();
+    }
+    let spec = folder.join("spec.md");
+    let spec = spec.to_str().unwrap();
+    let dry = specwright_in(dir.path(), &["tasks", spec]);
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let diff = stdout(&dry);
+    assert!(diff.starts_with("--- /dev/null\n+++ b/"), "{diff}");
+    assert!(diff.contains("+- [ ] T005 [P] Ensure the settings page lets a writer choose the default paper size (FR-004)"), "{diff}");
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("5 new, 0 updated, 0 unchanged (dry run")
+    );
+    assert!(
+        !folder.join("tasks.md").exists(),
+        "a dry run writes nothing"
+    );
+
+    let write = specwright_in(dir.path(), &["tasks", spec, "--write"]);
+    assert_eq!(write.status.code(), Some(0));
+    let written = std::fs::read_to_string(folder.join("tasks.md")).unwrap();
+    let expected: String = diff
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(|l| format!("{}\n", &l[1..]))
+        .collect();
+    assert_eq!(written, expected);
+
+    let again = specwright_in(dir.path(), &["tasks", spec]);
+    assert_eq!(stdout(&again), "");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 0 updated, 5 unchanged"));
+
+    let section = specwright_in(dir.path(), &["tasks", spec, "--section", "No such section"]);
+    assert_eq!(section.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&section.stderr).contains("no section \"No such section\""));
+}

@@ -993,3 +993,72 @@ fn adr_actions_are_single_workspace_edits_and_citations_navigate() {
     );
     s.stop();
 }
+
+#[test]
+fn decompose_is_one_workspace_edit_that_creates_the_tasks_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_path = dir.path().canonicalize().unwrap();
+    let folder = root_path.join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export a draft as PDF through `src/export/pdf.rs`.\n- **FR-002**: The settings page MUST let a writer pick the paper size.\n  - Touches: src/settings/**\n\n## Out of Scope\n\n- Printing.\n";
+    std::fs::write(folder.join("spec.md"), spec).unwrap();
+    let spec_uri = format!("file://{}", folder.join("spec.md").display());
+    let tasks_path = folder.join("tasks.md");
+    let tasks_uri = format!("file://{}", tasks_path.display());
+    let caps = json!({
+        "textDocument": { "publishDiagnostics": {} },
+        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
+        "window": { "showDocument": { "support": true } },
+        "general": { "positionEncodings": ["utf-16"] }
+    });
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", root_path.display())),
+        caps,
+        Value::Null,
+    );
+    s.open(&spec_uri, "markdown", spec);
+    s.diagnostics(&spec_uri, Some(1));
+    let on_heading = json!({ "textDocument": { "uri": spec_uri }, "range": { "start": { "line": 2, "character": 4 }, "end": { "line": 2, "character": 4 } }, "context": { "diagnostics": [], "only": ["refactor"] } });
+    let actions = s.request("textDocument/codeAction", on_heading.clone());
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Decompose into tasks: 2 new, 0 updated (Requirements)"
+    );
+    assert_eq!(actions[0]["kind"], "refactor");
+    let text = "# Tasks: Export\n\n## Phase 1: Requirements\n\n- [ ] T001 [P] Export a draft as PDF through src/export/pdf.rs (FR-001) <!-- sw:FR1#8e1e5d4d -->\n  - Boundary: src/export/pdf.rs\n- [ ] T002 [P] Ensure the settings page lets a writer pick the paper size (FR-002) <!-- sw:FR2#872035dd -->\n  - Boundary: src/settings/**\n";
+    assert_eq!(
+        actions[0]["edit"],
+        json!({ "documentChanges": [
+            { "kind": "create", "uri": tasks_uri, "options": { "overwrite": false, "ignoreIfExists": false } },
+            { "textDocument": { "uri": tasks_uri, "version": null }, "edits": [
+                { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "newText": text }
+            ] }
+        ] })
+    );
+    // The command does the same through workspace/applyEdit and shows the tasks file.
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.decompose", "arguments": [{ "uri": spec_uri, "section": "requirements" }] }),
+    );
+    assert_eq!(result["applied"], true, "{result}");
+    assert_eq!(result["created"], json!(["T001", "T002"]));
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    assert_eq!(edits[0]["edit"], actions[0]["edit"]);
+    assert_eq!(
+        server_requests(&mut s, "window/showDocument"),
+        [json!({ "uri": tasks_uri, "external": false, "takeFocus": true })]
+    );
+    apply_to_disk(&edits[0]["edit"]);
+    assert_eq!(std::fs::read_to_string(&tasks_path).unwrap(), text);
+    // Up to date: nothing to offer, and the command changes nothing.
+    let actions = s.request("textDocument/codeAction", on_heading);
+    assert_eq!(actions, json!([]));
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.decompose", "arguments": [{ "uri": spec_uri }] }),
+    );
+    assert_eq!(result["unchanged"], json!(["T001", "T002"]), "{result}");
+    s.stop();
+}

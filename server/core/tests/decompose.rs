@@ -319,3 +319,59 @@ fn corpus_tasks_files_parse_without_loss() {
     );
     assert!(total > 100, "{total}");
 }
+
+fn spec_of(reqs: &[(String, Option<String>)]) -> String {
+    let mut s = String::from("# Feature Specification: Generated\n\n## Requirements\n\n");
+    for (i, (words, path)) in reqs.iter().enumerate() {
+        let path = path
+            .as_ref()
+            .map(|p| format!(" in `src/{p}/`"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "- **FR-{:03}**: The editor MUST {words}{path}.\n",
+            i + 1
+        ));
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// decompose ∘ decompose = decompose, and rewording one requirement rewrites only its task.
+    #[test]
+    fn decomposition_is_idempotent_and_local(
+        reqs in prop::collection::vec(
+            (prop::collection::vec("[a-z]{2,8}", 2..8).prop_map(|w| w.join(" ")), prop::option::of("[a-z]{3,6}")),
+            1..8,
+        ),
+        pick in any::<prop::sample::Index>(),
+        extra in "[a-z]{3,8}",
+    ) {
+        let path = "specs/001-x/spec.md";
+        let spec = spec_of(&reqs);
+        let (text, d) = run(&spec, path, None, None);
+        prop_assert_eq!(d.created.len(), reqs.len());
+        let (again, d2) = run(&spec, path, None, Some(&text));
+        prop_assert!(d2.edits.is_empty());
+        prop_assert_eq!(&again, &text);
+
+        let k = pick.index(reqs.len());
+        let mut edited = reqs.clone();
+        edited[k].0 = format!("{} {extra}", edited[k].0);
+        let (after, d3) = run(&spec_of(&edited), path, None, Some(&text));
+        prop_assert_eq!(d3.updated.clone(), vec![format!("T{:03}", k + 1)]);
+        prop_assert!(d3.created.is_empty());
+        let changed: Vec<usize> = text
+            .lines()
+            .zip(after.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, _)| i)
+            .collect();
+        prop_assert_eq!(changed.len(), 1, "{}\n---\n{}", text, after);
+        let line = after.lines().nth(changed[0]).unwrap_or("");
+        prop_assert!(line.contains(&format!("T{:03}", k + 1)), "{}", line);
+        prop_assert_eq!(text.lines().count(), after.lines().count());
+    }
+}

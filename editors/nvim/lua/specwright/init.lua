@@ -193,6 +193,34 @@ local adr_verbs = {
   end,
 }
 
+--- `:Specwright decompose [{section}]`: the section named, else the one whose heading is under
+--- the cursor, else the whole spec, into the sibling tasks.md (shown afterwards).
+M.subcommands.decompose = {
+  command = 'specwright.decompose',
+  run = function(args)
+    local arg = { uri = vim.uri_from_bufnr(0) }
+    if #args > 0 then
+      arg.section = table.concat(args, ' ')
+    else
+      local line = vim.api.nvim_get_current_line()
+      local heading = line:match('^#+%s+(.-)%s*$')
+      if heading and not line:match('^#%s') then
+        arg.section = heading
+      end
+    end
+    execute('decompose', arg, function(result)
+      result = result or {}
+      vim.notify(string.format(
+        'Specwright: tasks %d new, %d updated, %d unchanged%s',
+        #(result.created or {}),
+        #(result.updated or {}),
+        #(result.unchanged or {}),
+        (#(result.stale or {}) > 0) and ('; requirement gone for ' .. table.concat(result.stale, ', ')) or ''
+      ))
+    end)
+  end,
+}
+
 --- The verbs of `:Specwright adr`, for completion.
 M.adr_verbs = { 'index', 'list', 'new', 'status', 'supersede' }
 

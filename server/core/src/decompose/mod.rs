@@ -80,8 +80,8 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
         });
     let format = existing.format;
 
-    // Which existing task each unit maps to: the generated task of that key, else a task a
-    // person wrote that covers the unit's id.
+    // Which existing task each unit maps to: the generated task of that key (one each), else a
+    // task a person wrote that covers the unit's id (one such task may cover several units).
     let mut taken = vec![false; existing.tasks.len()];
     let mut matched: Vec<Option<usize>> = Vec::new();
     for u in &selected {
@@ -93,9 +93,8 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
                     .is_some_and(|s| s.split('#').next() == Some(u.key.as_str()))
         });
         let by_cover = || {
-            existing.tasks.iter().enumerate().position(|(i, t)| {
-                !taken[i]
-                    && t.value.source.is_none()
+            existing.tasks.iter().position(|t| {
+                t.value.source.is_none()
                     && (t.value.covers.iter().any(|c| {
                         normalize(c) == u.key || u.covers.iter().any(|id| cover_includes(c, id))
                     }) || (u.covers.is_empty()
@@ -104,11 +103,10 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
                             == u.story.as_deref().map(normalize)))
             })
         };
-        let found = by_source.or_else(by_cover);
-        if let Some(i) = found {
+        if let Some(i) = by_source {
             taken[i] = true;
         }
-        matched.push(found);
+        matched.push(by_source.or_else(by_cover));
     }
 
     // Ids: kept for matched tasks, the next free ones (never reused) for new tasks.

@@ -49,6 +49,8 @@ static AFTER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i),?\s*\b(?:after|depends\s+on|blocked\s+by)\s+[A-Z]+-?\d+(?:\.\d+)*(?:\s*(?:,|and)\s*[A-Z]+-?\d+(?:\.\d+)*)*")
         .expect("static regex")
 });
+static OPEN_QUESTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[NEEDS CLARIFICATION[^\]]*\]").expect("static regex"));
 static MODAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(MUST|SHALL|SHOULD|MAY|WILL|must|shall|should|will)(\s+(?:NOT|not))?\s+")
         .expect("static regex")
@@ -641,8 +643,10 @@ fn readable(spec: &SpecDoc, span: Span) -> String {
 /// A requirement's text as a task title: the action after the modal verb, capitalised, its
 /// first sentence, at most 90 characters.
 pub(crate) fn imperative(text: &str) -> String {
-    // "…, after FR-001" orders the task; it is not part of its name.
-    let text = collapse(&AFTER_CLAUSE.replace_all(text, ""));
+    // "…, after FR-001" orders the task; it is not part of its name. An open question stays
+    // visible, short.
+    let text = AFTER_CLAUSE.replace_all(text, "");
+    let text = collapse(&OPEN_QUESTION.replace_all(&text, "(needs clarification)"));
     let mut title = match MODAL.captures(&text) {
         Some(c) => {
             let at = c.get(0).map_or(0, |m| m.start());

@@ -362,6 +362,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &boundaries::RequirementWithoutScenario,
     &boundaries::StoryWithoutAcceptance,
     &superlative::Superlative,
+    &boundaries::TaskBoundary,
     &template_placeholder::TemplatePlaceholder,
     &boundaries::UncoveredRequirement,
     &unitless_quantity::UnitlessQuantity,

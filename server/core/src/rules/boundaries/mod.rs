@@ -12,6 +12,7 @@ mod missing_section;
 mod orphan_task;
 mod requirement_without_scenario;
 mod story_without_acceptance;
+mod task_boundary;
 mod uncovered_requirement;
 mod unmeasurable_success_criterion;
 
@@ -25,6 +26,7 @@ pub use missing_section::MissingSection;
 pub use orphan_task::OrphanTask;
 pub use requirement_without_scenario::RequirementWithoutScenario;
 pub use story_without_acceptance::StoryWithoutAcceptance;
+pub use task_boundary::TaskBoundary;
 pub use uncovered_requirement::UncoveredRequirement;
 pub use unmeasurable_success_criterion::UnmeasurableSuccessCriterion;
 
