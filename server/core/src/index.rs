@@ -93,7 +93,7 @@ impl DocumentFacts {
                 IdRole::Reference => references.push(fact),
             }
         }
-        let tasks = tasks::read(doc)
+        let mut tasks: Vec<TaskFact> = tasks::read(doc)
             .into_iter()
             .map(|t| TaskFact {
                 id: t.id,
@@ -102,6 +102,20 @@ impl DocumentFacts {
                 covers: t.covers,
             })
             .collect();
+        // Kiro's optional tasks (`- [ ]* 2.1`) are not Markdown task-list items; the
+        // tasks-file parser reads them.
+        if doc.text.contains("]*") {
+            let file = crate::decompose::file::parse(&doc.text, crate::decompose::TaskFormat::Kiro);
+            for t in file.tasks.iter().filter(|t| t.value.optional) {
+                let line = doc.text[t.start..t.end].find('\n').map_or(t.end, |i| t.start + i);
+                tasks.push(TaskFact {
+                    id: Some(t.value.id.clone()),
+                    span: Span::new(t.start + t.indent.len(), line),
+                    story: t.value.story.as_deref().map(normalize),
+                    covers: t.value.covers.iter().map(|c| tasks::cover_of(c)).collect(),
+                });
+            }
+        }
         let scope_boundary = doc.sections.iter().any(|s| {
             OUT_OF_SCOPE_TITLE.is_match(&s.title) && !s.title.to_lowercase().contains("in scope")
         }) || OUT_OF_SCOPE_TEXT.is_match(&doc.prose);

@@ -185,6 +185,16 @@ pub fn read(doc: &SpecDoc) -> Vec<Task> {
     tasks
 }
 
+/// What one entry of a task's cover list covers: a lettered id (`FR-003`), or Kiro's `1.2`,
+/// `2` (a whole requirement), `1.1-1.7`, `All`.
+pub fn cover_of(item: &str) -> Covers {
+    if item.starts_with(|c: char| c.is_ascii_alphabetic()) && !item.eq_ignore_ascii_case("all") {
+        Covers::Id(normalize(item))
+    } else {
+        kiro_item(item)
+    }
+}
+
 fn kiro_item(item: &str) -> Covers {
     if item.eq_ignore_ascii_case("all") {
         return Covers::All;

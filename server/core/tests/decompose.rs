@@ -29,6 +29,7 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     ("openspec", "spec.md", "openspec/specs/export/spec.md", None),
     ("generic", "spec.md", "docs/search.md", None),
+    ("no-ids", "spec.md", "docs/autosave.md", None),
 ];
 
 fn apply(text: &str, edits: &[specwright_core::TextEdit]) -> String {

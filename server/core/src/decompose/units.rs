@@ -250,6 +250,39 @@ pub fn units(spec: &SpecDoc, family: Family, plan: Option<&SpecDoc>, config: &Co
             config,
         ));
     }
+    // A spec without ids: each list item with a normative keyword is a requirement.
+    if out.is_empty() {
+        let mut seen: Vec<usize> = Vec::new();
+        for st in &spec.statements {
+            let block = &spec.blocks[st.block];
+            if !matches!(block.kind, BlockKind::ListItem { .. })
+                || seen.contains(&st.block)
+                || !st
+                    .keywords
+                    .iter()
+                    .any(|k| k.strength == crate::syntax::KeywordStrength::Normative)
+            {
+                continue;
+            }
+            seen.push(st.block);
+            let text = item_text(spec, block.span, "");
+            let key: String = slug(&text).split('-').take(6).collect::<Vec<_>>().join("-");
+            let section = spec.section_at(block.span.start).unwrap_or(0);
+            out.push(unit(
+                spec,
+                format!("item-{key}"),
+                Vec::new(),
+                imperative(&text),
+                None,
+                Vec::new(),
+                block.span,
+                section,
+                &structure,
+                &doc_boundary,
+                config,
+            ));
+        }
+    }
     out.sort_by_key(|u| u.span.start);
     out
 }
