@@ -1062,3 +1062,54 @@ fn decompose_is_one_workspace_edit_that_creates_the_tasks_file() {
     assert_eq!(result["unchanged"], json!(["T001", "T002"]), "{result}");
     s.stop();
 }
+
+#[test]
+fn semantic_tokens_mark_the_spec_vocabulary_in_utf16() {
+    let (mut s, init) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"];
+    assert_eq!(
+        legend["tokenTypes"],
+        json!(["keyword", "operator", "variable", "comment", "enumMember"])
+    );
+    let uri = "file:///tmp/specwright-test/tokens/spec.md";
+    let text = "# Spec\n\n## Requirements\n\n- **FR-001**: 🙂 The editor MUST save. See FR-002 [NEEDS CLARIFICATION: which\nkey?]\n";
+    s.open(uri, "markdown", text);
+    s.diagnostics(uri, Some(1));
+    let tokens = s.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Decode to (line, start, length, type, modifiers).
+    let (mut line, mut start) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        line += t[0];
+        start = if t[0] == 0 { start + t[1] } else { t[1] };
+        decoded.push((line, start, t[2], t[3], t[4]));
+    }
+    let row = "- **FR-001**: 🙂 The editor MUST save. See FR-002 [NEEDS CLARIFICATION: which";
+    let col = |s: &str| utf16_len(&row[..row.find(s).unwrap()]) as u64;
+    assert_eq!(
+        decoded,
+        [
+            (4, col("FR-001"), 6, 2, 1),
+            (4, col("MUST"), 4, 0, 0),
+            (4, col("FR-002"), 6, 2, 0),
+            (
+                4,
+                col("[NEEDS"),
+                utf16_len("[NEEDS CLARIFICATION: which") as u64,
+                3,
+                0
+            ),
+            (5, 0, 5, 3, 0),
+        ]
+    );
+    s.stop();
+}

@@ -107,7 +107,9 @@ impl DocumentFacts {
         if doc.text.contains("]*") {
             let file = crate::decompose::file::parse(&doc.text, crate::decompose::TaskFormat::Kiro);
             for t in file.tasks.iter().filter(|t| t.value.optional) {
-                let line = doc.text[t.start..t.end].find('\n').map_or(t.end, |i| t.start + i);
+                let line = doc.text[t.start..t.end]
+                    .find('\n')
+                    .map_or(t.end, |i| t.start + i);
                 tasks.push(TaskFact {
                     id: Some(t.value.id.clone()),
                     span: Span::new(t.start + t.indent.len(), line),

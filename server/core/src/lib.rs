@@ -14,6 +14,7 @@ pub mod clarify;
 pub mod config;
 pub mod decompose;
 pub mod diagnostic;
+pub mod highlight;
 pub mod index;
 pub mod kind;
 pub mod lexicon;

@@ -104,6 +104,79 @@ pub fn severity(s: Severity) -> Option<lsp::DiagnosticSeverity> {
     }
 }
 
+/// The semantic-token types the server sends, in legend order.
+pub const TOKEN_TYPES: &[&str] = &["keyword", "operator", "variable", "comment", "enumMember"];
+/// The token modifiers, in legend order (a bit each).
+pub const TOKEN_MODIFIERS: &[&str] = &["declaration"];
+
+/// Semantic tokens as LSP encodes them: per token, line and start deltas, length, type and
+/// modifiers, in the negotiated encoding. A token that crosses a line break is split per line.
+pub fn semantic_tokens(
+    rope: &Rope,
+    tokens: &[(Span, specwright_core::highlight::TokenKind)],
+    enc: Encoding,
+) -> Vec<tower_lsp_server::ls_types::SemanticToken> {
+    use specwright_core::highlight::TokenKind;
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut prev_line, mut prev_start) = (0u32, 0u32);
+    for (span, kind) in tokens {
+        let (token_type, modifiers) = match kind {
+            TokenKind::Normative => (0, 0),
+            TokenKind::Ears => (1, 0),
+            TokenKind::IdDefinition => (2, 1),
+            TokenKind::IdReference => (2, 0),
+            TokenKind::Clarification => (3, 0),
+            TokenKind::AdrStatus => (4, 0),
+        };
+        let start = position(rope, span.start, enc);
+        let end = position(rope, span.end, enc);
+        for line in start.line..=end.line {
+            let from = if line == start.line {
+                start.character
+            } else {
+                0
+            };
+            let to = if line == end.line {
+                end.character
+            } else {
+                // The line's length without its break, in the encoding's units.
+                let next = rope.line_to_byte((line + 1) as usize);
+                let mut p = position(rope, next, enc);
+                if p.line > line {
+                    let text = rope.line(line as usize);
+                    let trimmed = text.to_string();
+                    let content = trimmed.trim_end_matches(['\n', '\r']);
+                    p.character = match enc {
+                        Encoding::Utf8 => content.len() as u32,
+                        Encoding::Utf16 => content.encode_utf16().count() as u32,
+                        Encoding::Utf32 => content.chars().count() as u32,
+                    };
+                }
+                p.character
+            };
+            if to <= from {
+                continue;
+            }
+            let delta_line = line - prev_line;
+            let delta_start = if delta_line == 0 {
+                from - prev_start
+            } else {
+                from
+            };
+            out.push(tower_lsp_server::ls_types::SemanticToken {
+                delta_line,
+                delta_start,
+                length: to - from,
+                token_type,
+                token_modifiers_bitset: modifiers,
+            });
+            prev_line = line;
+            prev_start = from;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -663,6 +663,25 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: convert::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: convert::TOKEN_MODIFIERS
+                                    .iter()
+                                    .map(|m| SemanticTokenModifier::new(m))
+                                    .collect(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: Some(false),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions {
@@ -1199,6 +1218,26 @@ impl LanguageServer for Backend {
             }),
             range: Some(first.range),
         }))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(result) = self.result_for(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(analysis) = &result.analysis else {
+            return Ok(None);
+        };
+        let adr = (analysis.classification.kind == specwright_core::DocKind::Adr).then(|| {
+            specwright_core::adr::read(&analysis.doc, analysis.classification.family, None)
+        });
+        let tokens = specwright_core::highlight::tokens(&analysis.doc, adr.as_ref());
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: convert::semantic_tokens(&result.rope, &tokens, self.encoding()),
+        })))
     }
 
     async fn document_symbol(
