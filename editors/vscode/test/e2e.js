@@ -1,0 +1,213 @@
+// End-to-end test of the packaged extension in a real VS Code (code-server), driven by
+// Playwright in Debian's Chromium. Run by server/cli/tests/vscode.rs, which provides:
+//   CODE_SERVER  the code-server launcher     VSIX        the packaged extension
+//   WORKSPACE    a copy of examples/spec-kit  STATE       a scratch folder for code-server
+//   PLAYWRIGHT   the playwright-core module   CHROMIUM    the browser binary
+// Prints one line per check and exits non-zero with a report when any fails.
+'use strict';
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const codeServer = env('CODE_SERVER');
+const vsix = env('VSIX');
+const workspace = env('WORKSPACE');
+const state = env('STATE');
+const { chromium } = require(env('PLAYWRIGHT'));
+const browserPath = env('CHROMIUM');
+
+const failures = [];
+let passed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failures.push(`${name}${detail ? ': ' + detail : ''}`);
+    console.log(`FAIL ${name}${detail ? ': ' + String(detail).slice(0, 2000) : ''}`);
+  }
+}
+
+const userData = path.join(state, 'user-data');
+const extensions = path.join(state, 'extensions');
+fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+fs.writeFileSync(
+  path.join(userData, 'User', 'settings.json'),
+  JSON.stringify({
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'update.mode': 'none',
+    'editor.minimap.enabled': false,
+    'files.autoSave': 'off',
+    'chat.disableAIFeatures': true,
+  }),
+);
+
+function waitForServer(port, deadline) {
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/healthz' }, (res) => {
+        res.resume();
+        resolve();
+      });
+      req.on('error', () => {
+        if (Date.now() > deadline) reject(new Error('code-server did not start'));
+        else setTimeout(attempt, 250);
+      });
+    };
+    attempt();
+  });
+}
+
+async function editorText(page) {
+  return page.evaluate(() => {
+    const lines = document.querySelector('.editor-instance .view-lines');
+    return lines ? lines.innerText.replace(/\u00a0/g, ' ') : '';
+  });
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20000 });
+  await input.fill('>' + title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page, relative) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20000 });
+  await input.fill(relative);
+  const name = path.basename(relative);
+  // Rows show the file name and its folder; recently opened files come first.
+  const folder = path.dirname(relative).split('/').pop();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: folder }).filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 20000 });
+  await row.click();
+  await page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 20000 });
+}
+
+async function main() {
+  execFileSync(codeServer, ['--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', userData], {
+    stdio: 'inherit',
+  });
+  check('extension installs', fs.readdirSync(extensions).some((d) => d.startsWith('specwright.specwright')));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn(
+    codeServer,
+    [
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userData,
+      '--extensions-dir', extensions,
+      workspace,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let serverLog = '';
+  server.stdout.on('data', (d) => (serverLog += d));
+  server.stderr.on('data', (d) => (serverLog += d));
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    await waitForServer(port, Date.now() + 60000);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(30000);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    check('workbench loads', true);
+
+    await openFile(page, 'specs/002-share-drafts/spec.md');
+    const squiggles = await page
+      .locator('.squiggly-warning, .squiggly-error, .squiggly-info')
+      .first()
+      .waitFor({ timeout: 90000 })
+      .then(() => true, () => false);
+    check('diagnostics shown in the editor', squiggles);
+
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    await problems.waitFor({ timeout: 20000 });
+    let panel = '';
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      panel = await problems.innerText();
+      if (panel.includes('vague-term')) break;
+      await page.waitForTimeout(250);
+    }
+    check('Problems panel lists rule ids', panel.includes('vague-term') && panel.includes('specwright'), panel.slice(0, 500));
+
+    // A palette command backed by the server: the questions land at the end of the spec.
+    await page.locator('.editor-instance .view-lines').first().click();
+    await runCommand(page, 'Specwright: Collect clarification questions');
+    let text = '';
+    const until = Date.now() + 30000;
+    while (Date.now() < until) {
+      await page.keyboard.press('Control+End');
+      text = await editorText(page);
+      if (text.includes('## Clarifications') || text.includes('- Q: ')) break;
+      await page.waitForTimeout(300);
+    }
+    check('Collect clarification questions edits the spec', text.includes('- Q: '), text.slice(-800));
+
+    // Decompose: the tasks file opens with the generated tasks.
+    await openFile(page, 'specs/001-offline-drafts/spec.md');
+    await runCommand(page, 'Specwright: Decompose section into tasks');
+    const shown = await page
+      .locator('.tab.active[aria-label*="tasks.md"]')
+      .first()
+      .waitFor({ timeout: 30000 })
+      .then(() => true, () => false);
+    const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+    check('Decompose opens tasks.md', shown, toasts);
+    await page.keyboard.press('Control+End');
+    await page.waitForTimeout(500);
+    text = await editorText(page);
+    check('tasks.md has the generated tasks', text.includes('<!-- sw:FR5#'), text.slice(-800));
+
+    await page.screenshot({ path: path.join(state, 'vscode.png') });
+  } catch (e) {
+    check('no exception', false, e && e.stack ? e.stack : String(e));
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  console.log(`vscode e2e: ${passed} passed, ${failures.length} failed`);
+  if (failures.length > 0) {
+    console.log('code-server log (tail):\n' + serverLog.slice(-3000));
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
