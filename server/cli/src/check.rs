@@ -65,6 +65,27 @@ fn finding(
     message: String,
     span: Span,
 ) -> Finding {
+    let at = |offset| line_col(text, offset);
+    finding_at(path, rule, severity, message, span, &at)
+}
+
+/// 1-based line and column of `offset` in an analysed document, from its line index (a scan
+/// from the start of the text per finding is quadratic on large files).
+fn position(doc: &specwright_core::SpecDoc, offset: usize) -> (usize, usize) {
+    let offset = doc.text.floor_char_boundary(offset.min(doc.text.len()));
+    let line = doc.line_of(offset);
+    let start = doc.line_span(line).start.min(offset);
+    (line + 1, doc.text[start..offset].chars().count() + 1)
+}
+
+fn finding_at(
+    path: &str,
+    rule: &str,
+    severity: Severity,
+    message: String,
+    span: Span,
+    at: &dyn Fn(usize) -> (usize, usize),
+) -> Finding {
     Finding {
         path: path.to_string(),
         rule: rule.to_string(),
@@ -72,8 +93,8 @@ fn finding(
         message,
         question: None,
         span,
-        start: line_col(text, span.start),
-        end: line_col(text, span.end),
+        start: at(span.start),
+        end: at(span.end),
         fixes: Vec::new(),
     }
 }
@@ -151,11 +172,13 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
             let config = loaded.resolve(&Default::default());
             let analysis = loaded.analyze(&config, Some(&abs), &text, &index);
             let path = display(file);
+            let doc = &analysis.doc;
+            let at = |offset| position(doc, offset);
             let findings = analysis
                 .diagnostics
                 .into_iter()
                 .map(|d: Diagnostic| {
-                    let mut f = finding(&path, &text, d.rule, d.severity, d.message, d.span);
+                    let mut f = finding_at(&path, d.rule, d.severity, d.message, d.span, &at);
                     f.question = d.question;
                     f.fixes = d.fixes;
                     f

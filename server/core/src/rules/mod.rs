@@ -307,7 +307,9 @@ pub(crate) fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
 
 /// Whether the text right before `span` (in the same unit) ends with one of `words`.
 pub(crate) fn preceded_by(doc: &SpecDoc, span: Span, words: &[&str]) -> bool {
-    let before = doc.prose[..span.start].trim_end().to_ascii_lowercase();
+    // Only the words just before matter: a bounded window, not the whole prefix.
+    let from = doc.prose.floor_char_boundary(span.start.saturating_sub(64));
+    let before = doc.prose[from..span.start].trim_end().to_ascii_lowercase();
     words.iter().any(|w| {
         before.ends_with(w)
             && before[..before.len() - w.len()]

@@ -68,9 +68,12 @@ pub(super) fn find(doc: &SpecDoc) -> Vec<Statement> {
         let spans: Vec<Span> = if whole_unit {
             vec![doc.trimmed(unit.span)]
         } else {
-            doc.sentences
+            // Sentences come in unit order: the unit's are one run, found by binary search
+            // (a scan per unit is quadratic on large documents).
+            let from = doc.sentences.partition_point(|s| s.unit < ui);
+            doc.sentences[from..]
                 .iter()
-                .filter(|s| s.unit == ui)
+                .take_while(|s| s.unit == ui)
                 .map(|s| s.span)
                 .collect()
         };

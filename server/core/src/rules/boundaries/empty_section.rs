@@ -49,10 +49,14 @@ impl Rule for EmptySection {
             if i == 0 && s.level == 1 {
                 continue;
             }
-            let has_content = doc
+            // Blocks are in document order: the section's are one run.
+            let from = doc
                 .blocks
+                .partition_point(|b| b.span.start < s.heading_span.end);
+            let has_content = doc.blocks[from..]
                 .iter()
-                .filter(|b| s.body_span.covers(b.span) && b.span.start >= s.heading_span.end)
+                .take_while(|b| b.span.start < s.body_span.end)
+                .filter(|b| s.body_span.covers(b.span))
                 .any(|b| match b.kind {
                     BlockKind::HtmlBlock => false,
                     BlockKind::CodeBlock { .. } | BlockKind::Table => true,

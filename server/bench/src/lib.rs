@@ -1,0 +1,3 @@
+//! Shared by the benchmark binaries: inputs generated from the shared corpus.
+
+pub mod corpus;
