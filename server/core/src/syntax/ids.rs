@@ -269,10 +269,17 @@ fn story_headings(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
                 )
             })
             .unwrap_or(section.title_span);
-        let block = doc
+        let at = doc
             .blocks
-            .iter()
-            .position(|b| b.span.start == section.heading_span.start);
+            .partition_point(|b| b.span.start < section.heading_span.start);
+        let block = (at..doc.blocks.len())
+            .take_while(|&i| doc.blocks[i].span.start == section.heading_span.start)
+            .find(|&i| matches!(doc.blocks[i].kind, BlockKind::Heading { .. }))
+            .or_else(|| {
+                doc.blocks
+                    .iter()
+                    .position(|b| b.span.start == section.heading_span.start)
+            });
         out.push(IdOccurrence {
             id: format!("US{}", n.as_str()),
             span,
@@ -313,7 +320,11 @@ fn kiro_acceptance_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
             continue;
         };
         let Some(number) = caps.get(1) else { continue };
-        for (bi, block) in doc.blocks.iter().enumerate() {
+        // Blocks are in document order: only the section's run is looked at (all blocks per
+        // section is quadratic on large documents).
+        let from = doc.blocks.partition_point(|b| b.span.start < section.heading_span.start);
+        let to = doc.blocks.partition_point(|b| b.span.start < section.body_span.end);
+        for (bi, block) in doc.blocks.iter().enumerate().take(to).skip(from) {
             let BlockKind::ListItem {
                 ordered: true,
                 number: Some(item),
@@ -354,7 +365,9 @@ fn kiro_paragraph_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
         else {
             continue;
         };
-        for unit in &doc.units {
+        let from = doc.units.partition_point(|u| u.span.start < section.heading_span.start);
+        let to = doc.units.partition_point(|u| u.span.start < section.body_span.end);
+        for unit in &doc.units[from..to.max(from)] {
             let block = &doc.blocks[unit.block];
             if block.kind != BlockKind::Paragraph
                 || !block
