@@ -25,6 +25,8 @@ struct Options {
     pull: bool,
     json: bool,
     server: String,
+    /// Documents open at once (the first is typed into).
+    documents: usize,
 }
 
 fn options() -> Options {
@@ -34,6 +36,7 @@ fn options() -> Options {
         keystrokes: 200,
         pull: false,
         json: false,
+        documents: 1,
         server: corpus::repo_root()
             .join("target/release/specwright")
             .to_string_lossy()
@@ -67,6 +70,10 @@ fn options() -> Options {
                 i += 1;
             }
             "--json" => o.json = true,
+            "--documents" => {
+                o.documents = value.parse().unwrap_or_else(|_| usage("bad --documents"));
+                i += 1;
+            }
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument `{other}`")),
         }
@@ -80,7 +87,7 @@ fn usage(problem: &str) -> ! {
         eprintln!("lsp-latency: {problem}");
     }
     eprintln!(
-        "usage: lsp-latency [--size 30KB|5MB|BYTES] [--keystrokes N] [--mode push|pull] [--server PATH] [--json]"
+        "usage: lsp-latency [--size 30KB|5MB|BYTES] [--keystrokes N] [--mode push|pull] [--documents N] [--server PATH] [--json]"
     );
     std::process::exit(2);
 }
@@ -246,6 +253,25 @@ fn main() {
     );
     let findings = diagnostics_of(&mut server, 1);
     let open_ms = opened.elapsed().as_secs_f64() * 1000.0;
+    // More open documents, each analysed once, for the memory figure.
+    for d in 1..o.documents {
+        let other = format!("file:///specwright-bench/specs/{d:03}-bench/spec.md");
+        server.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": other, "languageId": "markdown", "version": 1, "text": text } }),
+        );
+        if o.pull {
+            let id = server.request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": other } }),
+            );
+            server.wait(|m| m["id"] == id);
+        } else {
+            server.wait(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == other
+            });
+        }
+    }
 
     // Type in the middle of the document, on a line of its own.
     let line = text[..text.len() / 2].matches('\n').count() as u32;
@@ -286,6 +312,7 @@ fn main() {
         "bytes": text.len(),
         "mode": mode,
         "keystrokes": o.keystrokes,
+        "documents": o.documents,
         "findings": findings,
         "open_to_first_diagnostics_ms": open_ms,
         "keystroke_ms": { "p50": p50, "p95": p95, "max": max },
@@ -295,13 +322,14 @@ fn main() {
         println!("{report}");
     } else {
         println!(
-            "| document | mode | keystrokes | open → diagnostics | p50 | p95 | max | peak RSS |"
+            "| document | open | mode | keystrokes | open → diagnostics | p50 | p95 | max | peak RSS |"
         );
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|");
         println!(
-            "| {} ({} bytes, {findings} findings) | {mode} | {} | {open_ms:.1} ms | {p50:.2} ms | {p95:.2} ms | {max:.2} ms | {} |",
+            "| {} ({} bytes, {findings} findings) | {} | {mode} | {} | {open_ms:.1} ms | {p50:.2} ms | {p95:.2} ms | {max:.2} ms | {} |",
             o.size_label,
             text.len(),
+            o.documents,
             o.keystrokes,
             rss.map_or_else(
                 || "?".to_string(),

@@ -93,13 +93,59 @@ pub fn files(roots: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Facts of one file on disk, when its configuration includes it.
+/// The facts of `files`, read and parsed on every core (the start-up index of a large
+/// workspace is CPU-bound), in the order given.
+pub fn facts_of_files(files: &[PathBuf], editor: &ConfigFile) -> Vec<(String, DocumentFacts)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = files
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    // One configuration per folder: finding and compiling it per file costs
+                    // more than parsing a small document.
+                    let mut configs: std::collections::HashMap<
+                        PathBuf,
+                        Option<(LoadedConfig, specwright_core::Config)>,
+                    > = std::collections::HashMap::new();
+                    part.iter()
+                        .filter_map(|p| {
+                            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                            let entry = configs.entry(dir).or_insert_with(|| {
+                                let loaded = config_for(p).ok()?;
+                                let config = loaded.resolve(editor);
+                                Some((loaded, config))
+                            });
+                            let (loaded, config) = entry.as_ref()?;
+                            facts_with(p, loaded, config)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 pub fn facts_of_file(path: &Path, editor: &ConfigFile) -> Option<(String, DocumentFacts)> {
     let loaded: LoadedConfig = config_for(path).ok()?;
     let config = loaded.resolve(editor);
-    if !loaded.covers(&config, path) {
+    facts_with(path, &loaded, &config)
+}
+
+fn facts_with(
+    path: &Path,
+    loaded: &LoadedConfig,
+    config: &specwright_core::Config,
+) -> Option<(String, DocumentFacts)> {
+    if !loaded.covers(config, path) {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
-    Some((location_of(path), loaded.facts(&config, path, &text)))
+    Some((location_of(path), loaded.facts(config, path, &text)))
 }

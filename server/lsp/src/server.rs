@@ -392,14 +392,9 @@ impl Backend {
         for chunk in files.chunks(200) {
             let batch = chunk.to_vec();
             let editor = editor.clone();
-            let facts = tokio::task::spawn_blocking(move || {
-                batch
-                    .iter()
-                    .filter_map(|p| index::facts_of_file(p, &editor))
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .unwrap_or_default();
+            let facts = tokio::task::spawn_blocking(move || index::facts_of_files(&batch, &editor))
+                .await
+                .unwrap_or_default();
             for (location, facts) in facts {
                 // An open document's facts are fresher than the disk's.
                 let open = Uri::from_file_path(&location)

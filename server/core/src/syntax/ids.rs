@@ -322,8 +322,12 @@ fn kiro_acceptance_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
         let Some(number) = caps.get(1) else { continue };
         // Blocks are in document order: only the section's run is looked at (all blocks per
         // section is quadratic on large documents).
-        let from = doc.blocks.partition_point(|b| b.span.start < section.heading_span.start);
-        let to = doc.blocks.partition_point(|b| b.span.start < section.body_span.end);
+        let from = doc
+            .blocks
+            .partition_point(|b| b.span.start < section.heading_span.start);
+        let to = doc
+            .blocks
+            .partition_point(|b| b.span.start < section.body_span.end);
         for (bi, block) in doc.blocks.iter().enumerate().take(to).skip(from) {
             let BlockKind::ListItem {
                 ordered: true,
@@ -365,8 +369,12 @@ fn kiro_paragraph_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
         else {
             continue;
         };
-        let from = doc.units.partition_point(|u| u.span.start < section.heading_span.start);
-        let to = doc.units.partition_point(|u| u.span.start < section.body_span.end);
+        let from = doc
+            .units
+            .partition_point(|u| u.span.start < section.heading_span.start);
+        let to = doc
+            .units
+            .partition_point(|u| u.span.start < section.body_span.end);
         for unit in &doc.units[from..to.max(from)] {
             let block = &doc.blocks[unit.block];
             if block.kind != BlockKind::Paragraph
