@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -89,7 +90,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: settings(),
     outputChannel: output,
     synchronize: {
-      configurationSection: 'specwright',
+      // Settings are sent below in specwright.toml's keys, not VS Code's dotted names.
       fileEvents: [
         vscode.workspace.createFileSystemWatcher('**/specwright.toml'),
         vscode.workspace.createFileSystemWatcher('**/*.md'),
@@ -196,6 +197,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await start(context);
   });
   register('specwright.palette.showOutput', async () => output.show(true));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('specwright') || !client || client.state !== State.Running) {
+        return;
+      }
+      if (e.affectsConfiguration('specwright.server.path')) {
+        void vscode.commands.executeCommand('specwright.palette.restart');
+        return;
+      }
+      void client.sendNotification(DidChangeConfigurationNotification.type, { settings: settings() });
+    }),
+  );
 
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.commands.executeCommand('specwright.palette.restart')),
