@@ -57,16 +57,16 @@ pub struct DocumentFacts {
 }
 
 static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:out[\s-]+of[\s-]+scope|non[\s-]?goals?|not\s+in\s+scope|scope|boundary\s+context|exclusions?|won't\s+do|will\s+not\s+do)\b").expect("static regex")
+    Regex::new(r"(?i-u)\b(?:out[\s-]+of[\s-]+scope|non[\s-]?goals?|not\s+in\s+scope|scope|boundary\s+context|exclusions?|won't\s+do|will\s+not\s+do)\b").expect("static regex")
 });
 static OUT_OF_SCOPE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:out[\s-]+of[\s-]+scope|not\s+in\s+scope|non-goals?|is\s+excluded|are\s+excluded|not\s+supported\s+in\s+(?:v\d|this|the\s+first)|deferred\s+to)\b").expect("static regex")
+    Regex::new(r"(?i-u)\b(?:out[\s-]+of[\s-]+scope|not\s+in\s+scope|non-goals?|is\s+excluded|are\s+excluded|not\s+supported\s+in\s+(?:v\d|this|the\s+first)|deferred\s+to)\b").expect("static regex")
 });
 static FAILURE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:edge\s+cases?|error\s+handling|errors?|failure|failures|failure\s+modes?|exceptions?|recovery|rollback|resilience)\b").expect("static regex")
+    Regex::new(r"(?i-u)\b(?:edge\s+cases?|error\s+handling|errors?|failure|failures|failure\s+modes?|exceptions?|recovery|rollback|resilience)\b").expect("static regex")
 });
 static FAILURE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:errors?|fails?|failed|failures?|invalid|timeouts?|times?\s+out|retr(?:y|ies)|unavailable|rejects?|rejected|malformed|corrupt(?:ed)?|conflicts?|rollback|roll\s+back|offline|unreachable|exceed(?:s|ed)?)\b").expect("static regex")
+    Regex::new(r"(?i-u)\b(?:errors?|fails?|failed|failures?|invalid|timeouts?|times?\s+out|retr(?:y|ies)|unavailable|rejects?|rejected|malformed|corrupt(?:ed)?|conflicts?|rollback|roll\s+back|offline|unreachable|exceed(?:s|ed)?)\b").expect("static regex")
 });
 
 impl DocumentFacts {

@@ -47,7 +47,7 @@ impl Statement {
 }
 
 static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:must|shall|should|will)(?:\s+not)?|may|(?:not\s+)?recommended|required|optional)\b")
+    Regex::new(r"(?i-u)\b(?:(?:must|shall|should|will)(?:\s+not)?|may|(?:not\s+)?recommended|required|optional)\b")
         .expect("static regex")
 });
 
