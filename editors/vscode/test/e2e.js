@@ -21,6 +21,11 @@ const workspace = env('WORKSPACE');
 const state = env('STATE');
 const { chromium } = require(env('PLAYWRIGHT'));
 const browserPath = env('CHROMIUM');
+const shots = process.env.SCREENSHOTS || path.join(state, 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`) }).catch(() => {});
+}
 
 const failures = [];
 let passed = 0;
@@ -181,6 +186,43 @@ async function main() {
     const weak = await rowsFor('weak-phrase');
     check('the Problems filter finds a rule that is on', vague > 0, String(vague));
     check('a rule turned off in the settings is silent', weak === 0, String(weak));
+    await shot(page, '1-diagnostics');
+
+    // A quick fix: jump from the Problems panel to the `and/or` finding, apply its fix.
+    const filter = page.locator('.viewpane-filter input').first();
+    await filter.fill('and-or');
+    await page.waitForTimeout(1000);
+    const marker = page.locator('.markers-panel .monaco-list-row', { hasText: 'and/or' }).first();
+    await marker.click();
+    await page.keyboard.press('Enter');
+    await filter.fill('');
+    await page.locator('.editor-instance .view-lines').first().waitFor();
+    // The editor shows the finding selected; focus it (Ctrl+1 keeps the selection).
+    await page.keyboard.press('Control+1');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'with `or`' }).first();
+    const offered = await fix.waitFor({ timeout: 15000 }).then(() => true, () => false);
+    const menu = await page.locator('.action-widget').innerText().catch(() => '');
+    check('quick fix offered on the light bulb', offered, menu);
+    if (offered) {
+      // Choose it from the keyboard: the menu's rows sit under a pointer-blocking overlay.
+      const rows = await page.locator('.action-widget .monaco-list-row.action').allInnerTexts();
+      const target = rows.findIndex((t) => t.includes('with `or`'));
+      for (let i = 0; i < target; i++) {
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+      let fixed = '';
+      const until = Date.now() + 15000;
+      while (Date.now() < until) {
+        fixed = await editorText(page);
+        if (fixed.includes('by email or push')) break;
+        await page.waitForTimeout(250);
+      }
+      check('quick fix applied', fixed.includes('by email or push'), fixed.slice(0, 1500));
+    }
+    await shot(page, '2-quick-fix');
 
     // A palette command backed by the server: the questions land at the end of the spec.
     await page.locator('.editor-instance .view-lines').first().click();
@@ -194,6 +236,7 @@ async function main() {
       await page.waitForTimeout(300);
     }
     check('Collect clarification questions edits the spec', text.includes('- Q: '), text.slice(-800));
+    await shot(page, '3-questions');
 
     // Decompose: the tasks file opens with the generated tasks.
     await openFile(page, 'specs/001-offline-drafts/spec.md');
@@ -210,7 +253,7 @@ async function main() {
     text = await editorText(page);
     check('tasks.md has the generated tasks', text.includes('<!-- sw:FR5#'), text.slice(-800));
 
-    await page.screenshot({ path: path.join(state, 'vscode.png') });
+    await shot(page, '4-decompose');
   } catch (e) {
     check('no exception', false, e && e.stack ? e.stack : String(e));
   } finally {

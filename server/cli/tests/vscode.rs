@@ -106,6 +106,7 @@ fn vscode_extension_end_to_end() {
         .env("STATE", &state)
         .env("PLAYWRIGHT", &playwright)
         .env("CHROMIUM", chromium)
+        .env("SCREENSHOTS", work.join("screenshots"))
         .env("SPECWRIGHT_TODAY", "2026-01-15")
         .output()
         .expect("run the VS Code end-to-end script");
