@@ -37,6 +37,9 @@ pub struct Analysis {
     pub classification: Classification,
     /// The normative units the requirement-quality rules examined.
     pub scope: Scope,
+    /// What the workspace index keeps of this document (at `AnalysisInput::location`),
+    /// computed once here for the cross-file rules and reused by callers.
+    pub facts: DocumentFacts,
     /// Sorted by position, then rule id.
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<RuleFailure>,
@@ -93,6 +96,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         doc,
         classification,
         scope,
+        facts,
         diagnostics,
         failures,
     }

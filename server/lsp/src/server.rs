@@ -11,7 +11,7 @@ use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
-use specwright_core::index::{Coverage, DocumentFacts, coverage, covering_tasks, folder_of};
+use specwright_core::index::{Coverage, coverage, covering_tasks, folder_of};
 use specwright_core::syntax::normalize;
 use specwright_core::syntax::{IdKind, IdRole};
 use specwright_core::{Analysis, ConfigDiagnostic};
@@ -262,8 +262,7 @@ impl Backend {
                     };
                     if let Some(p) = &path {
                         let location = location_of(p);
-                        let facts = DocumentFacts::of(&a.doc, a.classification, &location);
-                        facts_changed_in = self.inner.index.update(location, facts);
+                        facts_changed_in = self.inner.index.update(location, a.facts.clone());
                     }
                     let docs_url = config
                         .docs_url()
@@ -1225,10 +1224,7 @@ impl LanguageServer for Backend {
         let Some(analysis) = &result.analysis else {
             return Ok(None);
         };
-        let adr = (analysis.classification.kind == specwright_core::DocKind::Adr).then(|| {
-            specwright_core::adr::read(&analysis.doc, analysis.classification.family, None)
-        });
-        let tokens = specwright_core::highlight::tokens(&analysis.doc, adr.as_ref());
+        let tokens = specwright_core::highlight::tokens(&analysis.doc, analysis.facts.adr.as_ref());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
             data: convert::semantic_tokens(&result.rope, &tokens, self.encoding()),

@@ -151,12 +151,7 @@ impl Backend {
         if let Some((loc, record, span)) = cited_at(&index, &analysis.doc, &location, offset) {
             return Some((loc, record, span, result.rope.clone()));
         }
-        let own = specwright_core::index::DocumentFacts::of(
-            &analysis.doc,
-            analysis.classification,
-            &location,
-        )
-        .adr?;
+        let own = analysis.facts.adr.clone()?;
         let title = own.title_span?;
         (title.start <= offset && offset <= title.end)
             .then(|| (location, own, title, result.rope.clone()))
@@ -337,13 +332,7 @@ impl Backend {
             return Vec::new();
         };
         let enc = self.encoding();
-        let location = location_of(&path);
-        let facts = specwright_core::index::DocumentFacts::of(
-            &analysis.doc,
-            analysis.classification,
-            &location,
-        );
-        let Some(record) = facts.adr.filter(|r| !r.template) else {
+        let Some(record) = analysis.facts.adr.clone().filter(|r| !r.template) else {
             return Vec::new();
         };
         let start = convert::offset(&result.rope, range.start, enc);
