@@ -7,7 +7,7 @@
 mod read;
 
 pub(crate) use read::edit_distance;
-pub use read::{parse_json, parse_toml};
+pub use read::{parse_duration, parse_json, parse_toml};
 
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
@@ -58,6 +58,76 @@ pub struct ConfigFile {
     pub decompose: Option<DecomposeConfig>,
     /// Component names (cc-sdd's `_Boundary: AuthService_`) and the globs they stand for.
     pub boundaries: Option<BTreeMap<String, Vec<String>>>,
+    /// Dispatching tasks to coding agents: concurrency, timeout, where worktrees go.
+    pub dispatch: Option<DispatchConfig>,
+    /// Coding agents by name, each with its kind (`acp`, `claude`, `codex`, `gemini`, `command`).
+    pub agents: Option<BTreeMap<String, AgentConfig>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DispatchConfig {
+    /// How many agents run at once. Default 3.
+    pub jobs: Option<u32>,
+    /// Longest a task may run, e.g. "30m", "90s", "2h". Default "30m".
+    pub timeout: Option<String>,
+    /// Where task worktrees go, relative to the repository root. Default
+    /// "../.specwright-worktrees/<repository name>".
+    #[serde(alias = "worktree_root")]
+    pub worktree_root: Option<String>,
+    /// The agent a dispatch uses when none is named. Default: the only one configured.
+    pub agent: Option<String>,
+    /// The commit or branch tasks without dependencies start from. Default: HEAD.
+    pub base: Option<String>,
+    /// A prompt template (MiniJinja) replacing the built-in one, relative to the repository root.
+    pub prompt: Option<String>,
+    /// How an ACP agent's permission requests are answered: "allow" (the narrowest allow
+    /// option; writes stay confined to the worktree) or "deny". Default "allow".
+    pub permissions: Option<PermissionPolicy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PermissionPolicy {
+    Allow,
+    Deny,
+}
+
+/// The kinds of agent Specwright can drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentKind {
+    /// Any Agent Client Protocol agent over stdio; `argv` starts it.
+    Acp,
+    /// Claude Code headless (`claude -p --output-format stream-json`).
+    Claude,
+    /// `codex exec --json`.
+    Codex,
+    /// Gemini CLI headless (`gemini --output-format stream-json`).
+    Gemini,
+    /// Any program; `argv` with `{prompt_file}`, `{worktree}`, `{task_id}`, `{branch}`.
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AgentConfig {
+    pub kind: AgentKind,
+    /// The program and its arguments. Required for `acp` and `command`; for the others it
+    /// replaces the program name (e.g. ["npx", "@openai/codex"]).
+    pub argv: Option<Vec<String>>,
+    /// Extra arguments after the ones Specwright passes (e.g. ["--permission-mode", "acceptEdits"]).
+    pub args: Option<Vec<String>>,
+    /// Environment variables set for the agent.
+    pub env: Option<BTreeMap<String, String>>,
+    /// The model, where the agent takes one (`--model`).
+    pub model: Option<String>,
+    /// Claude Code's `--max-turns`.
+    #[serde(alias = "max_turns")]
+    pub max_turns: Option<u32>,
+    /// Claude Code's `--max-budget-usd`.
+    #[serde(alias = "max_budget_usd")]
+    pub max_budget_usd: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -247,6 +317,8 @@ pub const KEYS: &[&str] = &[
     "adr",
     "decompose",
     "boundaries",
+    "dispatch",
+    "agents",
 ];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
@@ -303,6 +375,15 @@ impl ConfigFile {
             },
             decompose: self.decompose.or_else(|| lower.decompose.clone()),
             boundaries: self.boundaries.or_else(|| lower.boundaries.clone()),
+            dispatch: self.dispatch.or_else(|| lower.dispatch.clone()),
+            agents: match (self.agents, &lower.agents) {
+                (Some(mine), Some(theirs)) => {
+                    let mut merged = theirs.clone();
+                    merged.extend(mine);
+                    Some(merged)
+                }
+                (mine, theirs) => mine.or_else(|| theirs.clone()),
+            },
         }
     }
 }

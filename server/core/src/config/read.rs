@@ -2,8 +2,9 @@
 //! [`ConfigFile`], one diagnostic per bad key or value, the rest kept.
 
 use super::{
-    AdrConfig, AdrTemplate, ConfigDiagnostic, ConfigFile, DecomposeConfig, IdsConfig, KEYS,
-    KindOverride, ProfileConfig, RuleSetting, RuleTable, SectionsConfig, compile_glob,
+    AdrConfig, AdrTemplate, AgentConfig, AgentKind, ConfigDiagnostic, ConfigFile, DecomposeConfig,
+    DispatchConfig, IdsConfig, KEYS, KindOverride, ProfileConfig, RuleSetting, RuleTable,
+    SectionsConfig, compile_glob,
 };
 use crate::diagnostic::Severity;
 use crate::kind::{DocKind, Family};
@@ -173,6 +174,8 @@ impl Reader<'_> {
                 "adr" => file.adr = Some(self.adr(&value)),
                 "decompose" => file.decompose = Some(self.decompose(&value)),
                 "boundaries" => file.boundaries = Some(self.boundaries(&value)),
+                "dispatch" => file.dispatch = Some(self.dispatch(&value)),
+                "agents" => file.agents = Some(self.agents(&value)),
                 other => {
                     let hint = suggest(other, KEYS);
                     self.report(
@@ -425,6 +428,178 @@ impl Reader<'_> {
         d
     }
 
+    fn decoded<N: Node, T: DeserializeOwned>(
+        &mut self,
+        node: &N,
+        what: &str,
+        expected: &str,
+    ) -> Option<T> {
+        match node.decode::<T>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.report(
+                    node.span(),
+                    Severity::Error,
+                    format!("`{what}` must be {expected}, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn dispatch<N: Node>(&mut self, node: &N) -> DispatchConfig {
+        const KNOWN: &[&str] = &[
+            "jobs",
+            "timeout",
+            "worktree-root",
+            "agent",
+            "base",
+            "prompt",
+            "permissions",
+        ];
+        let mut d = DispatchConfig::default();
+        for (key, key_span, v) in self.expect_entries(node, "dispatch") {
+            match key.as_str() {
+                "jobs" => {
+                    d.jobs = self.decoded::<N, u32>(&v, "dispatch.jobs", "a positive integer");
+                    if d.jobs == Some(0) {
+                        self.report(
+                            v.span(),
+                            Severity::Error,
+                            "`dispatch.jobs` must be at least 1".into(),
+                        );
+                        d.jobs = None;
+                    }
+                }
+                "timeout" => {
+                    d.timeout = self.string(&v, "dispatch.timeout");
+                    if let Some(t) = &d.timeout
+                        && let Err(e) = parse_duration(t)
+                    {
+                        self.report(
+                            v.span(),
+                            Severity::Error,
+                            format!("`dispatch.timeout`: {e}"),
+                        );
+                        d.timeout = None;
+                    }
+                }
+                "worktree-root" | "worktree_root" => {
+                    d.worktree_root = self.string(&v, "dispatch.worktree-root")
+                }
+                "agent" => d.agent = self.string(&v, "dispatch.agent"),
+                "base" => d.base = self.string(&v, "dispatch.base"),
+                "prompt" => d.prompt = self.string(&v, "dispatch.prompt"),
+                "permissions" => {
+                    d.permissions =
+                        self.decoded(&v, "dispatch.permissions", "\"allow\" or \"deny\"")
+                }
+                other => {
+                    let hint = suggest(other, KNOWN);
+                    self.report(
+                        key_span,
+                        Severity::Warning,
+                        format!(
+                            "unknown key `{other}` in `dispatch`{hint}; known: {}",
+                            KNOWN.join(", ")
+                        ),
+                    )
+                }
+            }
+        }
+        d
+    }
+
+    fn agents<N: Node>(&mut self, node: &N) -> BTreeMap<String, AgentConfig> {
+        const KNOWN: &[&str] = &[
+            "kind",
+            "argv",
+            "args",
+            "env",
+            "model",
+            "max-turns",
+            "max-budget-usd",
+        ];
+        let mut out = BTreeMap::new();
+        for (name, name_span, table) in self.expect_entries(node, "agents") {
+            let what = format!("agents.{name}");
+            let mut kind = None;
+            let mut agent = AgentConfig {
+                kind: AgentKind::Command,
+                argv: None,
+                args: None,
+                env: None,
+                model: None,
+                max_turns: None,
+                max_budget_usd: None,
+            };
+            for (key, key_span, v) in self.expect_entries(&table, &what) {
+                let field = format!("{what}.{key}");
+                match key.as_str() {
+                    "kind" => {
+                        kind = self.decoded(
+                            &v,
+                            &field,
+                            "one of \"acp\", \"claude\", \"codex\", \"gemini\", \"command\"",
+                        )
+                    }
+                    "argv" => {
+                        agent.argv = self
+                            .strings(&v, &field)
+                            .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                        if agent.argv.as_ref().is_some_and(|a| a.is_empty()) {
+                            self.report(v.span(), Severity::Error, format!("`{field}` is empty"));
+                            agent.argv = None;
+                        }
+                    }
+                    "args" => {
+                        agent.args = self
+                            .strings(&v, &field)
+                            .map(|t| t.into_iter().map(|(s, _)| s).collect())
+                    }
+                    "env" => agent.env = self.decoded(&v, &field, "a table of strings"),
+                    "model" => agent.model = self.string(&v, &field),
+                    "max-turns" | "max_turns" => {
+                        agent.max_turns = self.decoded(&v, &field, "a positive integer")
+                    }
+                    "max-budget-usd" | "max_budget_usd" => {
+                        agent.max_budget_usd = self.decoded(&v, &field, "a number")
+                    }
+                    other => {
+                        let hint = suggest(other, KNOWN);
+                        self.report(
+                            key_span,
+                            Severity::Warning,
+                            format!(
+                                "unknown key `{other}` in `{what}`{hint}; known: {}",
+                                KNOWN.join(", ")
+                            ),
+                        )
+                    }
+                }
+            }
+            let Some(kind) = kind else {
+                self.report(
+                    name_span,
+                    Severity::Error,
+                    format!("`{what}` needs a `kind`: acp, claude, codex, gemini or command"),
+                );
+                continue;
+            };
+            if matches!(kind, AgentKind::Acp | AgentKind::Command) && agent.argv.is_none() {
+                self.report(
+                    name_span,
+                    Severity::Error,
+                    format!("`{what}` needs an `argv`: the program to start and its arguments"),
+                );
+                continue;
+            }
+            agent.kind = kind;
+            out.insert(name, agent);
+        }
+        out
+    }
+
     fn boundaries<N: Node>(&mut self, node: &N) -> BTreeMap<String, Vec<String>> {
         let mut out = BTreeMap::new();
         for (name, _, v) in self.expect_entries(node, "boundaries") {
@@ -552,4 +727,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Reads a duration such as "30m", "90s", "1h30m" or "2 hours".
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim()).map_err(|e| {
+        format!("`{text}` is not a duration ({e}); write e.g. \"30m\", \"90s\" or \"2h\"")
+    })
 }

@@ -397,6 +397,32 @@ pub fn render(
     lines
 }
 
+/// The edit that sets the checkbox of `id` in `text` to `status`, following the file's habits:
+/// `[X]` where the file marks done tasks that way, `[-]` for a running task only in Kiro files
+/// (spec-kit has no running state). `None` when the task is not there or already shows it.
+pub fn checkbox_edit(text: &str, id: &str, status: Status) -> Option<crate::TextEdit> {
+    let file = parse(text, TaskFormat::SpecKit);
+    let task = file.tasks.iter().find(|t| t.value.id == id)?;
+    if status == Status::Running && file.format != TaskFormat::Kiro {
+        return None;
+    }
+    let upper = file.tasks.iter().any(|t| t.upper_done);
+    let line_end = text[task.start..]
+        .find('\n')
+        .map_or(text.len(), |i| task.start + i);
+    let line = &text[task.start..line_end];
+    let open = line.find('[')?;
+    let mark = status.mark(upper);
+    let at = task.start + open + 1;
+    if text.get(at..at + 1)? == mark {
+        return None;
+    }
+    Some(crate::TextEdit {
+        span: crate::Span::new(at, at + 1),
+        new_text: mark.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,5 +491,25 @@ mod tests {
             assert_eq!(back.tasks.len(), 1, "{text}");
             assert_eq!(back.tasks[0].value, v, "{text}");
         }
+    }
+
+    #[test]
+    fn checkbox_edits_follow_the_file() {
+        let kit = "- [ ] T001 A\n- [X] T002 B\n";
+        let e = checkbox_edit(kit, "T001", Status::Done).expect("edit");
+        assert_eq!((e.span.start, e.new_text.as_str()), (3, "X"));
+        assert_eq!(
+            checkbox_edit(kit, "T001", Status::Running),
+            None,
+            "spec-kit has no running state"
+        );
+        assert_eq!(
+            checkbox_edit(kit, "T002", Status::Done),
+            None,
+            "already done"
+        );
+        let kiro = "- [ ] 1. Parent\n  - [ ] 1.1 Child\n";
+        let e = checkbox_edit(kiro, "1.1", Status::Running).expect("edit");
+        assert_eq!((e.span.start, e.new_text.as_str()), (21, "-"));
     }
 }
