@@ -203,8 +203,9 @@ pub async fn plan(
         return Err(errors.join("\n"));
     }
 
-    let order = topological(&selected);
-    let waves = waves(&selected, &order);
+    let waves = waves(&selected, &topological(&selected));
+    // Wave by wave: the order the scheduler starts them in.
+    let order: Vec<String> = waves.concat();
     let base_rev = options
         .base
         .clone()

@@ -183,7 +183,12 @@ pub fn load(
             .filter_map(|id| {
                 let unit = units.iter().find(|u| u.covers.iter().any(|c| c == id))?;
                 let text = spec.as_ref()?.1.get(unit.span.start..unit.span.end)?;
-                Some((id.clone(), text.trim().to_string()))
+                let text = text.trim();
+                let text = ["- ", "* ", "+ "]
+                    .iter()
+                    .find_map(|m| text.strip_prefix(m))
+                    .unwrap_or(text);
+                Some((id.clone(), text.to_string()))
             })
             .collect();
         let line = tasks_text[..task.start].matches('\n').count();

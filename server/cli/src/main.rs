@@ -3,6 +3,7 @@
 
 mod adr;
 mod check;
+mod dispatch;
 mod init;
 mod output;
 mod tasks;
@@ -71,6 +72,42 @@ enum Command {
     Adr {
         #[command(subcommand)]
         command: adr::AdrCommand,
+    },
+    /// Run tasks of a tasks file on a coding agent, each in its own git worktree, then
+    /// validate each against its boundary, checks and the accepted ADRs the spec cites.
+    /// Exit 0 when every task passed, 1 when any did not, 2 on usage errors or unconfirmed
+    /// commands.
+    Dispatch(dispatch::DispatchArgs),
+    /// List dispatch runs, or show one.
+    Runs {
+        /// A run id (see the list).
+        run: Option<String>,
+        /// Any folder of the repository [default: .]
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge the passed task branches of a run, in dependency order, into a branch (created
+    /// at the run's base when missing). Never touches the branch checked out here.
+    Integrate {
+        /// The branch to merge into.
+        #[arg(long)]
+        into: String,
+        /// The run [default: the latest].
+        #[arg(long)]
+        run: Option<String>,
+        /// Push the branch and open a pull request with `gh`.
+        #[arg(long)]
+        pr: bool,
+        /// Any folder of the repository [default: .]
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Task worktrees: `clean` removes those of finished tasks.
+    Worktrees {
+        #[command(subcommand)]
+        command: dispatch::WorktreesCommand,
     },
     /// Run the language server on stdin/stdout.
     Lsp,
@@ -213,6 +250,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             adr::run(command)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Dispatch(args) => dispatch::run(args),
+        Command::Runs { run, dir, json } => dispatch::runs(dir, run, json),
+        Command::Integrate { into, run, pr, dir } => dispatch::integrate(into, run, pr, dir),
+        Command::Worktrees { command } => dispatch::worktrees(command),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

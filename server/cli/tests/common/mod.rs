@@ -14,3 +14,37 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A git repository made from `tests/fixtures/dispatch/repo` in `dest`, its fake agent pointed
+/// at `tests/agents/fake_agent.py` working for `delay` seconds per task. Returns its root.
+#[allow(dead_code)]
+pub fn dispatch_repo(dest: &Path, delay: &str) -> std::path::PathBuf {
+    let repo_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = dest.join("repo");
+    copy_dir(&repo_root.join("tests/fixtures/dispatch/repo"), &root);
+    let config = root.join("specwright.toml");
+    let fake = std::fs::canonicalize(repo_root.join("tests/agents/fake_agent.py")).unwrap();
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("@FAKE_AGENT@", &fake.to_string_lossy())
+        .replace("@FAKE_AGENT_DELAY@", delay);
+    std::fs::write(&config, text).unwrap();
+    for args in [
+        &["init", "--quiet", "-b", "main"][..],
+        &["add", "--all"],
+        &["commit", "--quiet", "-m", "start"],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    std::fs::canonicalize(root).unwrap()
+}
