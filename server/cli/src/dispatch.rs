@@ -183,9 +183,8 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("specwright: warning: {e}");
                 }
                 let line = format!("{}: {} — {}", r.task, r.outcome.as_str(), r.summary);
-                match bars.remove(&r.task) {
-                    Some(b) => b.finish_and_clear(),
-                    None => {}
+                if let Some(b) = bars.remove(&r.task) {
+                    b.finish_and_clear();
                 }
                 if let Some(o) = &overall {
                     o.inc(1);
