@@ -116,7 +116,7 @@ pub async fn plan(
     tasks_path: &Path,
     editor: &ConfigFile,
     options: &Options,
-    read: &dyn Fn(&Path) -> Option<String>,
+    read: &(dyn Fn(&Path) -> Option<String> + Sync),
 ) -> Result<Plan, String> {
     let dir = tasks_path.parent().unwrap_or(Path::new("."));
     let root = git::toplevel(dir)
@@ -214,14 +214,7 @@ pub async fn plan(
     let base = git::commit_of(&root, &base_rev)
         .await
         .map_err(|e| format!("base `{base_rev}`: {e}"))?;
-    let worktree_root = match &dispatch.worktree_root {
-        Some(r) => root.join(r),
-        None => root
-            .parent()
-            .unwrap_or(&root)
-            .join(".specwright-worktrees")
-            .join(root.file_name().unwrap_or_default()),
-    };
+    let worktree_root = worktree_root(&root, dispatch.worktree_root.as_deref());
     let timeout = options
         .timeout
         .or_else(|| {
@@ -329,6 +322,28 @@ pub async fn plan(
         warnings,
         project,
     })
+}
+
+/// Where task worktrees go: `[dispatch].worktree-root` (relative to the repository), else
+/// `../.specwright-worktrees/<repository name>`, beside the checkout and outside it.
+pub fn worktree_root(root: &Path, configured: Option<&str>) -> PathBuf {
+    match configured {
+        Some(r) => root.join(r),
+        None => root
+            .parent()
+            .unwrap_or(root)
+            .join(".specwright-worktrees")
+            .join(root.file_name().unwrap_or_default()),
+    }
+}
+
+/// [`worktree_root`] as the repository's `specwright.toml` sets it.
+pub fn worktree_root_of(root: &Path) -> PathBuf {
+    let configured = specwright_workspace::config_for(&root.join("specwright.toml"))
+        .ok()
+        .and_then(|l| l.file.dispatch)
+        .and_then(|d| d.worktree_root);
+    worktree_root(root, configured.as_deref())
 }
 
 fn shell_words(argv: &[String]) -> String {

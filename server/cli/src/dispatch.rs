@@ -358,7 +358,7 @@ pub fn integrate(
         let root = git::toplevel(&dir)
             .await
             .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))?;
-        let wt_root = worktree_root(&root);
+        let wt_root = dispatch::worktree_root_of(&root);
         let report = integrate::integrate(&root, run.as_deref(), &into, &wt_root)
             .await
             .map_err(anyhow::Error::msg)?;
@@ -371,21 +371,6 @@ pub fn integrate(
         }
         Ok(ExitCode::SUCCESS)
     })
-}
-
-fn worktree_root(root: &Path) -> PathBuf {
-    let loaded = specwright_workspace::config_for(&root.join("specwright.toml")).ok();
-    let configured = loaded
-        .and_then(|l| l.file.dispatch)
-        .and_then(|d| d.worktree_root);
-    match configured {
-        Some(r) => root.join(r),
-        None => root
-            .parent()
-            .unwrap_or(root)
-            .join(".specwright-worktrees")
-            .join(root.file_name().unwrap_or_default()),
-    }
 }
 
 fn open_pr(root: &Path, branch: &str) -> anyhow::Result<()> {

@@ -1,5 +1,7 @@
 //! Language-server tests: start the real `specwright lsp` binary and speak JSON-RPC over stdio.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -23,8 +25,18 @@ impl Server {
     }
 
     fn start_in(root_uri: Value, capabilities: Value, init_options: Value) -> (Server, Value) {
+        Server::start_env(root_uri, capabilities, init_options, &[])
+    }
+
+    fn start_env(
+        root_uri: Value,
+        capabilities: Value,
+        init_options: Value,
+        env: &[(&str, &std::path::Path)],
+    ) -> (Server, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
             .arg("lsp")
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .env("SPECWRIGHT_TODAY", "2026-01-15")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -102,6 +114,8 @@ impl Server {
                     // The edit is recorded in the backlog; the test applies it to disk itself.
                     Some("workspace/applyEdit") => json!({ "applied": true }),
                     Some("window/showDocument") => json!({ "success": true }),
+                    // Consent to run the repository's commands.
+                    Some("window/showMessageRequest") => json!({ "title": "Run" }),
                     _ => Value::Null,
                 };
                 self.send(json!({ "jsonrpc": "2.0", "id": msg["id"].clone(), "result": result }));
@@ -165,6 +179,14 @@ impl Server {
         let r = self.request("shutdown", Value::Null);
         assert!(r.is_null());
         self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+/// A failed test must not leave its server running (it would hold the test's output open).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -384,11 +406,19 @@ fn hover_code_action_symbols_and_commands() {
             "specwright.adr.new",
             "specwright.adr.setStatus",
             "specwright.adr.supersede",
+            "specwright.cancel",
+            "specwright.cancelAll",
             "specwright.collectQuestions",
             "specwright.coverage",
             "specwright.decompose",
+            "specwright.dispatch",
+            "specwright.dispatchReady",
             "specwright.explain",
-            "specwright.rules"
+            "specwright.integrate",
+            "specwright.rules",
+            "specwright.runs",
+            "specwright.showLog",
+            "specwright.worktrees.clean"
         ])
     );
     let uri = "file:///tmp/specwright-test/actions.md";
@@ -1110,6 +1140,191 @@ fn semantic_tokens_mark_the_spec_vocabulary_in_utf16() {
             ),
             (5, 0, 5, 3, 0),
         ]
+    );
+    s.stop();
+}
+
+#[test]
+fn dispatch_reports_progress_checkboxes_and_violations_on_task_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = common::dispatch_repo(tmp.path(), "0.3");
+    let trust = tmp.path().join("trust");
+    let tasks = root.join("specs/001-sessions/tasks.md");
+    let uri = format!("file://{}", tasks.display());
+    let caps = json!({
+        "window": { "workDoneProgress": true, "showMessage": {} },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true },
+                       "codeLens": { "refreshSupport": true } },
+        "general": { "positionEncodings": ["utf-16"] }
+    });
+    let (mut s, init) = Server::start_env(
+        json!(format!("file://{}", root.display())),
+        caps.clone(),
+        json!({ "trusted": true }),
+        &[("SPECWRIGHT_CONFIG_DIR", &trust)],
+    );
+    let commands = init["capabilities"]["executeCommandProvider"]["commands"].clone();
+    assert!(
+        commands
+            .as_array()
+            .unwrap()
+            .contains(&json!("specwright.dispatch"))
+    );
+    let text = std::fs::read_to_string(&tasks).unwrap();
+    s.open(&uri, "markdown", &text);
+    s.diagnostics(&uri, Some(1));
+
+    // Every open task has a "Dispatch" lens.
+    let lenses = s.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["▶ Dispatch"; 3]);
+
+    let started = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.dispatch", "arguments": [{ "uri": uri }] }),
+    );
+    assert_eq!(started["started"], true, "{started}");
+    assert_eq!(started["tasks"], json!(["T001", "T003", "T002"]));
+    let run = started["run"].as_str().unwrap().to_string();
+    let asked = server_requests(&mut s, "window/showMessageRequest");
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("agent `fake`: python3"),
+        "{asked:?}"
+    );
+
+    // Wait for the completion message, gathering progress on the way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut progress = Vec::new();
+    let done = loop {
+        let msg = s.receive(deadline).expect("the run ends");
+        if msg["method"] == "$/progress" {
+            progress.push(msg["params"]["value"].clone());
+        } else if msg["method"] == "window/showMessage"
+            && msg["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains(&format!("run {run}"))
+        {
+            break msg["params"]["message"].as_str().unwrap().to_string();
+        } else {
+            s.backlog.push(msg);
+        }
+    };
+    assert_eq!(
+        done,
+        format!("Specwright: run {run}: 2/3 passed; T003 boundary-violated")
+    );
+    assert_eq!(progress.first().unwrap()["kind"], "begin");
+    assert_eq!(
+        progress.first().unwrap()["title"],
+        "Dispatch T001, T003, T002"
+    );
+    assert!(
+        progress
+            .iter()
+            .any(|p| p["kind"] == "report"
+                && p["message"].as_str().unwrap().starts_with("1/3 done · ")),
+        "{progress:?}"
+    );
+    assert_eq!(progress.last().unwrap()["kind"], "end");
+    assert_eq!(progress.last().unwrap()["message"], "2/3 passed");
+
+    // The passed tasks' boxes are ticked through the editor, on their own lines.
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    let ticked: Vec<(u64, String)> = edits
+        .iter()
+        .flat_map(|e| e["edit"]["documentChanges"].as_array().unwrap().clone())
+        .flat_map(|c| c["edits"].as_array().unwrap().clone())
+        .map(|e| {
+            (
+                e["range"]["start"]["line"].as_u64().unwrap(),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let line_of = |id: &str| text.lines().position(|l| l.contains(id)).unwrap() as u64;
+    let mut ticked_sorted = ticked.clone();
+    ticked_sorted.sort();
+    assert_eq!(
+        ticked_sorted,
+        vec![(line_of("T001"), "x".into()), (line_of("T002"), "x".into())]
+    );
+
+    // The violation is a diagnostic on T003's line.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let diags = loop {
+        let d = s.diagnostics(&uri, None);
+        if !d.is_empty() || Instant::now() > deadline {
+            break d;
+        }
+    };
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "dispatch/boundary-violated")
+        .expect("a violation");
+    assert_eq!(
+        d["range"]["start"]["line"].as_u64().unwrap(),
+        line_of("T003")
+    );
+    assert_eq!(
+        d["message"],
+        format!(
+            "T003 changed docs/outside-T003.txt, outside its boundary src/token/** (run {run})"
+        )
+    );
+    let lenses = s.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let titles: Vec<String> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        titles.contains(&"boundary-violated · Show log".to_string()),
+        "{titles:?}"
+    );
+
+    // The user's checkout: the buffer is the editor's to save, the run records are excluded.
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+    s.stop();
+
+    // An untrusted workspace dispatches nothing.
+    let (mut s, _) = Server::start_env(
+        json!(format!("file://{}", root.display())),
+        caps,
+        json!({ "trusted": false }),
+        &[("SPECWRIGHT_CONFIG_DIR", &trust)],
+    );
+    let refused = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.dispatch", "arguments": [{ "uri": uri, "task": "T003" }] }),
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not trusted"),
+        "{refused}"
     );
     s.stop();
 }

@@ -2,6 +2,7 @@
 
 mod adr;
 mod decompose;
+mod dispatch;
 mod edits;
 
 use crate::convert::{self, Encoding};
@@ -32,11 +33,19 @@ pub const COMMANDS: &[&str] = &[
     "specwright.adr.new",
     "specwright.adr.setStatus",
     "specwright.adr.supersede",
+    "specwright.cancel",
+    "specwright.cancelAll",
     "specwright.collectQuestions",
     "specwright.coverage",
     "specwright.decompose",
+    "specwright.dispatch",
+    "specwright.dispatchReady",
     "specwright.explain",
+    "specwright.integrate",
     "specwright.rules",
+    "specwright.runs",
+    "specwright.showLog",
+    "specwright.worktrees.clean",
 ];
 
 const SOURCE: &str = "specwright";
@@ -98,6 +107,7 @@ struct Inner {
     /// another document): cached results of older generations are stale.
     generation: AtomicU64,
     index: Index,
+    dispatch: dispatch::State,
 }
 
 #[derive(Clone)]
@@ -115,6 +125,7 @@ impl Backend {
                 configs: DashMap::new(),
                 generation: AtomicU64::new(0),
                 index: Index::default(),
+                dispatch: dispatch::State::default(),
             }),
         }
     }
@@ -274,6 +285,11 @@ impl Backend {
                             to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref())
                         })
                         .collect();
+                    if let Some(p) = &path
+                        && a.classification.kind == specwright_core::DocKind::Tasks
+                    {
+                        diagnostics.extend(self.dispatch_diagnostics(p, &rope, enc));
+                    }
                     analysis = Some(a);
                 }
             }
@@ -439,8 +455,15 @@ impl Backend {
     }
 
     async fn apply_settings(&self, settings: &Value) {
-        let settings = settings.get("specwright").unwrap_or(settings);
-        let (editor, problems) = config::parse_json(settings, &rules::ids());
+        let mut settings = settings.get("specwright").unwrap_or(settings).clone();
+        // Workspace trust is the editor's to say, not a configuration key.
+        if let Some(obj) = settings.as_object_mut()
+            && let Some(trusted) = obj.remove("trusted")
+            && let Ok(mut t) = self.inner.dispatch.trusted.lock()
+        {
+            *t = trusted.as_bool();
+        }
+        let (editor, problems) = config::parse_json(&settings, &rules::ids());
         for p in problems {
             self.inner
                 .client
@@ -755,6 +778,15 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        // Agents do not outlive the server that started them: cancel, then wait (bounded)
+        // for the runs to record themselves as cancelled.
+        self.cancel_everything();
+        for _ in 0..100 {
+            if !self.dispatching() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         Ok(())
     }
 
@@ -954,6 +986,14 @@ impl LanguageServer for Backend {
         let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
             return Ok(None);
         };
+        if analysis.classification.kind == specwright_core::DocKind::Tasks {
+            return Ok(Some(self.dispatch_lenses(
+                &uri,
+                &path,
+                &result.rope,
+                self.encoding(),
+            )));
+        }
         let location = location_of(&path);
         let folder = folder_of(&location);
         let (mode, tasks) = {
@@ -1322,6 +1362,16 @@ impl LanguageServer for Backend {
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
             "specwright.decompose" => self.decompose_command(arg).await,
+            "specwright.dispatch"
+            | "specwright.dispatchReady"
+            | "specwright.cancel"
+            | "specwright.cancelAll"
+            | "specwright.showLog"
+            | "specwright.runs"
+            | "specwright.integrate"
+            | "specwright.worktrees.clean" => {
+                self.dispatch_command(params.command.as_str(), arg).await
+            }
             c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
                 self.adr_command(c, arg).await
             }

@@ -1,0 +1,735 @@
+//! Dispatch over LSP: the `specwright.dispatch*` commands, consent through
+//! `window/showMessageRequest`, work-done progress per run, checkboxes through
+//! `workspace/applyEdit` (or an atomic write when the tasks file is not open), outcomes as
+//! diagnostics on the task lines, and "Dispatch" / "running" / outcome code lenses.
+
+use super::Backend;
+use super::edits::workspace_edit;
+use crate::convert::Encoding;
+use ropey::Rope;
+use serde_json::{Value, json};
+use specwright_agents::dispatch::{self, Cancels, Options, Update};
+use specwright_agents::record::{self, Outcome, TaskResult};
+use specwright_agents::{git, integrate, trust};
+use specwright_core::decompose::{Status, TaskFormat};
+use specwright_workspace::changes::{Change, Plan};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+/// What the server knows of dispatched tasks.
+#[derive(Default)]
+pub(crate) struct State {
+    /// Per tasks file: the latest state of each task this server saw or read from records.
+    tasks: Mutex<HashMap<PathBuf, HashMap<String, TaskLine>>>,
+    /// Runs in progress: id → (tasks file, cancellation).
+    runs: Mutex<HashMap<String, (PathBuf, Cancels)>>,
+    /// Tasks files whose run records were already read.
+    loaded: Mutex<Vec<PathBuf>>,
+    /// The editor's workspace trust: `Some(false)` refuses every dispatch.
+    pub(crate) trusted: Mutex<Option<bool>>,
+}
+
+#[derive(Debug, Clone)]
+struct TaskLine {
+    outcome: Outcome,
+    summary: String,
+    run: String,
+    /// The latest progress of a running task.
+    activity: Option<String>,
+}
+
+fn uri_arg(arg: &Value) -> Result<PathBuf> {
+    arg.get("uri")
+        .and_then(Value::as_str)
+        .and_then(|u| u.parse::<Uri>().ok())
+        .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+        .ok_or_else(|| Error::invalid_params("expected {\"uri\": \"<tasks file uri>\", …}"))
+}
+
+impl Backend {
+    fn state(&self) -> &State {
+        &self.inner.dispatch
+    }
+
+    pub(super) async fn dispatch_command(
+        &self,
+        command: &str,
+        arg: Value,
+    ) -> Result<Option<Value>> {
+        match command {
+            "specwright.dispatch" | "specwright.dispatchReady" => {
+                self.start_dispatch(command == "specwright.dispatchReady", arg)
+                    .await
+            }
+            "specwright.cancel" => {
+                let task = arg.get("task").and_then(Value::as_str);
+                let run = arg.get("run").and_then(Value::as_str);
+                let runs = self
+                    .state()
+                    .runs
+                    .lock()
+                    .map(|r| r.clone())
+                    .unwrap_or_default();
+                let mut cancelled = Vec::new();
+                for (id, (_, cancels)) in runs {
+                    if run.is_some_and(|r| r != id) {
+                        continue;
+                    }
+                    match task {
+                        Some(t) if cancels.cancel(t) => cancelled.push(t.to_string()),
+                        Some(_) => {}
+                        None => {
+                            cancels.cancel_all();
+                            cancelled.push(id);
+                        }
+                    }
+                }
+                Ok(Some(json!({ "cancelled": cancelled })))
+            }
+            "specwright.cancelAll" => {
+                let runs = self.cancel_everything();
+                Ok(Some(json!({ "cancelled": runs })))
+            }
+            "specwright.showLog" => {
+                let path = uri_arg(&arg)?;
+                let task = arg
+                    .get("task")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| Error::invalid_params("expected {\"uri\", \"task\"}"))?;
+                let root = self.repo_root(&path).await?;
+                let rel = specwright_workspace::relative_path(&root, &path).unwrap_or_default();
+                let Some(result) = record::latest(&root, &rel, task) else {
+                    return Err(Error::invalid_params(format!(
+                        "{task} has not been dispatched"
+                    )));
+                };
+                let dir = record::task_dir(&root, &result.run, task);
+                let log = ["events.jsonl", "stdout.log", "result.json"]
+                    .iter()
+                    .map(|f| dir.join(f))
+                    .find(|p| p.is_file())
+                    .unwrap_or_else(|| dir.join("result.json"));
+                if let Some(uri) = Uri::from_file_path(&log) {
+                    let _ = self
+                        .inner
+                        .client
+                        .show_document(ShowDocumentParams {
+                            uri: uri.clone(),
+                            external: Some(false),
+                            take_focus: Some(true),
+                            selection: None,
+                        })
+                        .await;
+                    return Ok(Some(json!({ "log": uri.as_str(), "result": result })));
+                }
+                Ok(None)
+            }
+            "specwright.runs" => {
+                let path = uri_arg(&arg)?;
+                let root = self.repo_root(&path).await?;
+                let runs: Vec<Value> = record::runs(&root)
+                    .iter()
+                    .map(|r| {
+                        json!({ "id": r.info.id, "tasksFile": r.info.tasks_file,
+                        "agent": r.info.agent, "results": r.results })
+                    })
+                    .collect();
+                Ok(Some(Value::Array(runs)))
+            }
+            "specwright.integrate" => {
+                let path = uri_arg(&arg)?;
+                let into = arg.get("into").and_then(Value::as_str).ok_or_else(|| {
+                    Error::invalid_params("expected {\"uri\", \"into\": \"<branch>\"}")
+                })?;
+                let run = arg.get("run").and_then(Value::as_str);
+                let root = self.repo_root(&path).await?;
+                let wt = dispatch::worktree_root_of(&root);
+                let report = integrate::integrate(&root, run, into, &wt)
+                    .await
+                    .map_err(Error::invalid_params)?;
+                let kind = if report.conflict.is_some() {
+                    MessageType::WARNING
+                } else {
+                    MessageType::INFO
+                };
+                self.inner
+                    .client
+                    .show_message(kind, format!("Specwright: {}", report.report().trim_end()))
+                    .await;
+                Ok(Some(serde_json::to_value(&report).unwrap_or_default()))
+            }
+            "specwright.worktrees.clean" => {
+                let path = uri_arg(&arg)?;
+                let root = self.repo_root(&path).await?;
+                let (removed, kept) = integrate::clean(&root).await;
+                Ok(Some(json!({ "removed": removed, "kept": kept })))
+            }
+            _ => Err(Error::method_not_found()),
+        }
+    }
+
+    async fn repo_root(&self, path: &Path) -> Result<PathBuf> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        git::toplevel(dir)
+            .await
+            .map_err(|e| Error::invalid_params(format!("not in a git repository: {e}")))
+    }
+
+    /// Cancels every run; returns their ids.
+    pub(super) fn cancel_everything(&self) -> Vec<String> {
+        let runs = self
+            .state()
+            .runs
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default();
+        for (_, cancels) in runs.values() {
+            cancels.cancel_all();
+        }
+        runs.into_keys().collect()
+    }
+
+    /// Whether runs are still going.
+    pub(super) fn dispatching(&self) -> bool {
+        self.state()
+            .runs
+            .lock()
+            .map(|r| !r.is_empty())
+            .unwrap_or(false)
+    }
+
+    async fn start_dispatch(&self, ready_only: bool, arg: Value) -> Result<Option<Value>> {
+        if self
+            .state()
+            .trusted
+            .lock()
+            .map(|t| *t == Some(false))
+            .unwrap_or(false)
+        {
+            let msg = "Specwright: this workspace is not trusted, so nothing is dispatched. Trust the workspace first.";
+            self.inner
+                .client
+                .show_message(MessageType::ERROR, msg)
+                .await;
+            return Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+                message: msg.into(),
+                data: None,
+            });
+        }
+        let path = uri_arg(&arg)?;
+        let strings = |key: &str| -> Vec<String> {
+            match arg.get(key) {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut tasks = strings("task");
+        tasks.extend(strings("tasks"));
+        let options = Options {
+            tasks,
+            ready_only,
+            agent: arg.get("agent").and_then(Value::as_str).map(str::to_string),
+            ..Options::default()
+        };
+        let editor = self.editor_settings();
+        let read = |p: &Path| self.text_of(p);
+        let plan = match dispatch::plan(&path, &editor, &options, &read).await {
+            Ok(p) => p,
+            Err(e) => {
+                self.inner
+                    .client
+                    .show_message(MessageType::ERROR, format!("Specwright: {e}"))
+                    .await;
+                return Err(Error::invalid_params(e));
+            }
+        };
+        for w in &plan.warnings {
+            self.inner
+                .client
+                .show_message(MessageType::WARNING, format!("Specwright: {w}"))
+                .await;
+        }
+        let root = plan.project.root.clone();
+        let pending = trust::untrusted(&root, &plan.runnables);
+        if !pending.is_empty() {
+            let listing: Vec<String> = pending
+                .iter()
+                .map(|r| format!("{}: {}", r.what, r.command))
+                .collect();
+            let answer = self
+                .inner
+                .client
+                .show_message_request(
+                    MessageType::WARNING,
+                    format!(
+                        "Specwright: this repository defines commands that will run on your machine:\n{}",
+                        listing.join("\n")
+                    ),
+                    Some(vec![
+                        MessageActionItem {
+                            title: "Run".into(),
+                            properties: HashMap::new(),
+                        },
+                        MessageActionItem {
+                            title: "Cancel".into(),
+                            properties: HashMap::new(),
+                        },
+                    ]),
+                )
+                .await;
+            let confirmed = matches!(answer, Ok(Some(ref a)) if a.title == "Run");
+            if !confirmed {
+                return Ok(Some(json!({ "started": false, "reason": "not confirmed" })));
+            }
+            trust::confirm(&root, &pending).map_err(Error::invalid_params)?;
+        }
+
+        let run_id = plan.run_id.clone();
+        let order = plan.order.clone();
+        let tasks_path = plan.project.tasks_path.clone();
+        let cancels = Cancels::default();
+        if let Ok(mut runs) = self.state().runs.lock() {
+            runs.insert(run_id.clone(), (tasks_path.clone(), cancels.clone()));
+        }
+        if let Ok(mut t) = self.state().tasks.lock() {
+            let lines = t.entry(tasks_path.clone()).or_default();
+            for id in &order {
+                lines.insert(
+                    id.clone(),
+                    TaskLine {
+                        outcome: Outcome::Queued,
+                        summary: format!("{id} is queued"),
+                        run: run_id.clone(),
+                        activity: None,
+                    },
+                );
+            }
+        }
+        self.refresh_tasks_file(&tasks_path).await;
+        let this = self.clone();
+        let (id2, order2) = (run_id.clone(), order.clone());
+        tokio::spawn(async move { this.drive(plan, cancels, id2, order2).await });
+        Ok(Some(
+            json!({ "started": true, "run": run_id, "tasks": order }),
+        ))
+    }
+
+    /// Runs a dispatch to its end, reporting progress and results.
+    async fn drive(
+        &self,
+        plan: dispatch::Plan,
+        cancels: Cancels,
+        run_id: String,
+        order: Vec<String>,
+    ) {
+        let tasks_path = plan.project.tasks_path.clone();
+        let total = order.len();
+        let progress_ok = self
+            .inner
+            .session
+            .read()
+            .map(|s| s.work_done_progress)
+            .unwrap_or(false);
+        let token = NumberOrString::String(format!("specwright/dispatch/{run_id}"));
+        let progress = if progress_ok
+            && self
+                .inner
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                self.inner
+                    .client
+                    .progress(token, format!("Dispatch {}", order.join(", ")))
+                    .with_message(format!("0/{total} done"))
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let runner = tokio::spawn(dispatch::execute(plan, cancels, tx));
+        let mut done = 0usize;
+        while let Some(update) = rx.recv().await {
+            let (task, line, status) = match &update {
+                Update::Started { task, branch, .. } => (
+                    task.clone(),
+                    Some(TaskLine {
+                        outcome: Outcome::Running,
+                        summary: format!("{task} is running on {branch}"),
+                        run: run_id.clone(),
+                        activity: None,
+                    }),
+                    Some(Status::Running),
+                ),
+                Update::Progress { task, text } => {
+                    if let Ok(mut t) = self.state().tasks.lock()
+                        && let Some(l) = t.get_mut(&tasks_path).and_then(|m| m.get_mut(task))
+                    {
+                        l.activity = Some(text.clone());
+                    }
+                    if let Some(p) = &progress {
+                        p.report_with_message(
+                            format!("{done}/{total} done · {task} {text}"),
+                            (done * 100 / total.max(1)) as u32,
+                        )
+                        .await;
+                    }
+                    continue;
+                }
+                Update::Finished(r) => {
+                    done += 1;
+                    if let Some(p) = &progress {
+                        p.report_with_message(
+                            format!("{done}/{total} done · {} {}", r.task, r.outcome.as_str()),
+                            (done * 100 / total.max(1)) as u32,
+                        )
+                        .await;
+                    }
+                    (
+                        r.task.clone(),
+                        Some(TaskLine {
+                            outcome: r.outcome,
+                            summary: r.summary.clone(),
+                            run: r.run.clone(),
+                            activity: None,
+                        }),
+                        dispatch::checkbox_for(r.outcome),
+                    )
+                }
+            };
+            if let (Some(line), Ok(mut t)) = (line, self.state().tasks.lock()) {
+                t.entry(tasks_path.clone())
+                    .or_default()
+                    .insert(task.clone(), line);
+            }
+            if let Some(status) = status {
+                self.set_checkbox(&tasks_path, &task, status).await;
+            }
+            self.refresh_tasks_file(&tasks_path).await;
+        }
+        let results: Vec<TaskResult> = match runner.await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                self.inner
+                    .client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("Specwright: dispatch failed: {e}"),
+                    )
+                    .await;
+                Vec::new()
+            }
+            Err(e) => {
+                self.inner
+                    .client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("Specwright: dispatch stopped: {e}"),
+                    )
+                    .await;
+                Vec::new()
+            }
+        };
+        if let Ok(mut runs) = self.state().runs.lock() {
+            runs.remove(&run_id);
+        }
+        let passed = results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Passed)
+            .count();
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{passed}/{} passed", results.len()))
+                .await;
+        }
+        let others: Vec<String> = results
+            .iter()
+            .filter(|r| r.outcome != Outcome::Passed)
+            .map(|r| format!("{} {}", r.task, r.outcome.as_str()))
+            .collect();
+        let (kind, message) = if others.is_empty() {
+            (
+                MessageType::INFO,
+                format!(
+                    "Specwright: run {run_id}: all {} task(s) passed",
+                    results.len()
+                ),
+            )
+        } else {
+            (
+                MessageType::WARNING,
+                format!(
+                    "Specwright: run {run_id}: {passed}/{} passed; {}",
+                    results.len(),
+                    others.join(", ")
+                ),
+            )
+        };
+        self.inner.client.show_message(kind, message).await;
+    }
+
+    /// Sets a task's checkbox: through the editor when the file is open, else on disk.
+    async fn set_checkbox(&self, path: &Path, task: &str, status: Status) {
+        let Some(uri) = Uri::from_file_path(path) else {
+            return;
+        };
+        let open = self
+            .inner
+            .docs
+            .get(&uri)
+            .map(|d| (d.rope.to_string(), d.version));
+        match open {
+            Some((text, version)) => {
+                let Some(edit) =
+                    specwright_core::decompose::file::checkbox_edit(&text, task, status)
+                else {
+                    return;
+                };
+                let plan = Plan {
+                    changes: vec![Change::Edit {
+                        path: path.to_path_buf(),
+                        text,
+                        edits: vec![edit],
+                    }],
+                    show: None,
+                };
+                let version_of = |_: &Uri| Some(version);
+                if let Ok(edit) = workspace_edit(&plan, self.encoding(), &version_of, false) {
+                    let _ = self.inner.client.apply_edit(edit).await;
+                }
+            }
+            None => {
+                if let Err(e) = dispatch::write_checkbox(path, task, status) {
+                    self.inner
+                        .client
+                        .log_message(MessageType::WARNING, format!("specwright: {e}"))
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// New dispatch state for a tasks file: its diagnostics and lenses change.
+    async fn refresh_tasks_file(&self, path: &Path) {
+        let Some(uri) = Uri::from_file_path(path) else {
+            return;
+        };
+        if let Some(mut doc) = self.inner.docs.get_mut(&uri) {
+            doc.revision += 1;
+        } else {
+            return;
+        }
+        if self.pull() {
+            let refresh = self
+                .inner
+                .session
+                .read()
+                .map(|s| s.refresh_support)
+                .unwrap_or(false);
+            if refresh {
+                let _ = self.inner.client.workspace_diagnostic_refresh().await;
+            }
+        } else {
+            self.schedule(uri);
+        }
+        let _ = self.inner.client.code_lens_refresh().await;
+    }
+
+    /// The task lines of a tasks file, reading its run records the first time.
+    fn task_lines(&self, path: &Path) -> HashMap<String, TaskLine> {
+        let first = self
+            .state()
+            .loaded
+            .lock()
+            .map(|mut l| {
+                if l.iter().any(|p| p == path) {
+                    false
+                } else {
+                    l.push(path.to_path_buf());
+                    true
+                }
+            })
+            .unwrap_or(false);
+        if first && let Some(root) = records_root(path) {
+            let rel = specwright_workspace::relative_path(&root, path).unwrap_or_default();
+            let mut latest: HashMap<String, TaskLine> = HashMap::new();
+            // Oldest first, so later runs overwrite.
+            for run in record::runs(&root).into_iter().rev() {
+                if run.info.tasks_file != rel {
+                    continue;
+                }
+                for r in run.results {
+                    latest.insert(
+                        r.task.clone(),
+                        TaskLine {
+                            outcome: r.outcome,
+                            summary: r.summary,
+                            run: r.run,
+                            activity: None,
+                        },
+                    );
+                }
+            }
+            if let Ok(mut t) = self.state().tasks.lock() {
+                let entry = t.entry(path.to_path_buf()).or_default();
+                for (k, v) in latest {
+                    entry.entry(k).or_insert(v);
+                }
+            }
+        }
+        self.state()
+            .tasks
+            .lock()
+            .ok()
+            .and_then(|t| t.get(path).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Diagnostics on the lines of tasks whose latest run did not pass (and that are still
+    /// open).
+    pub(super) fn dispatch_diagnostics(
+        &self,
+        path: &Path,
+        rope: &Rope,
+        enc: Encoding,
+    ) -> Vec<Diagnostic> {
+        let lines = self.task_lines(path);
+        if lines.is_empty() {
+            return Vec::new();
+        }
+        let text = rope.to_string();
+        let file = specwright_core::decompose::file::parse(&text, TaskFormat::SpecKit);
+        file.tasks
+            .iter()
+            .filter(|t| t.value.status != Status::Done)
+            .filter_map(|t| {
+                let line = lines.get(&t.value.id)?;
+                let severity = match line.outcome {
+                    Outcome::Failed
+                    | Outcome::BoundaryViolated
+                    | Outcome::AdrViolated
+                    | Outcome::TimedOut => DiagnosticSeverity::WARNING,
+                    Outcome::Cancelled | Outcome::Interrupted | Outcome::Skipped => {
+                        DiagnosticSeverity::INFORMATION
+                    }
+                    _ => return None,
+                };
+                let end = text[t.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| t.start + i);
+                let span = specwright_core::Span::new(t.start + t.indent.len(), end);
+                Some(Diagnostic {
+                    range: crate::navigation::range_of(rope, span, enc),
+                    severity: Some(severity),
+                    code: Some(NumberOrString::String(format!(
+                        "dispatch/{}",
+                        line.outcome.as_str()
+                    ))),
+                    source: Some("specwright".into()),
+                    message: format!("{} (run {})", line.summary, line.run),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    }
+
+    /// "Dispatch" on open tasks, what a running one is doing, the outcome of finished ones.
+    pub(super) fn dispatch_lenses(
+        &self,
+        uri: &Uri,
+        path: &Path,
+        rope: &Rope,
+        enc: Encoding,
+    ) -> Vec<CodeLens> {
+        let lines = self.task_lines(path);
+        let text = rope.to_string();
+        let file = specwright_core::decompose::file::parse(&text, TaskFormat::SpecKit);
+        let ids: Vec<&str> = file.tasks.iter().map(|t| t.value.id.as_str()).collect();
+        let mut lenses = Vec::new();
+        for t in &file.tasks {
+            let id = t.value.id.as_str();
+            let prefix = format!("{id}.");
+            if ids.iter().any(|o| o.starts_with(&prefix)) {
+                continue;
+            }
+            let line = crate::navigation::range_of(
+                rope,
+                specwright_core::Span::new(t.start, t.start),
+                enc,
+            )
+            .start
+            .line;
+            let range = Range::new(Position::new(line, 0), Position::new(line, 0));
+            let arg = json!({ "uri": uri.as_str(), "task": id });
+            let state = lines.get(id);
+            let command = match state.map(|s| s.outcome) {
+                Some(Outcome::Running) | Some(Outcome::Queued) => {
+                    let s = state.map(|s| {
+                        s.activity
+                            .clone()
+                            .unwrap_or_else(|| s.outcome.as_str().into())
+                    });
+                    let title = match state.map(|s| s.outcome) {
+                        Some(Outcome::Queued) => "queued · Cancel".to_string(),
+                        _ => format!("running · {} · Cancel", s.unwrap_or_default()),
+                    };
+                    Command {
+                        title,
+                        command: "specwright.cancel".into(),
+                        arguments: Some(vec![arg]),
+                    }
+                }
+                _ if t.value.status == Status::Done => continue,
+                Some(o) => {
+                    lenses.push(CodeLens {
+                        range,
+                        command: Some(Command {
+                            title: format!("{} · Show log", o.as_str()),
+                            command: "specwright.showLog".into(),
+                            arguments: Some(vec![arg.clone()]),
+                        }),
+                        data: None,
+                    });
+                    Command {
+                        title: "Dispatch again".into(),
+                        command: "specwright.dispatch".into(),
+                        arguments: Some(vec![arg]),
+                    }
+                }
+                None => Command {
+                    title: "▶ Dispatch".into(),
+                    command: "specwright.dispatch".into(),
+                    arguments: Some(vec![arg]),
+                },
+            };
+            lenses.push(CodeLens {
+                range,
+                command: Some(command),
+                data: None,
+            });
+        }
+        lenses
+    }
+}
+
+/// The repository root above `path` that holds run records, found without git (analysis
+/// runs off the executor and must not wait on processes).
+fn records_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|d| d.join(record::DIR).join("runs").is_dir() || d.join(".git").exists())
+        .filter(|d| d.join(record::DIR).join("runs").is_dir())
+        .map(Path::to_path_buf)
+}
