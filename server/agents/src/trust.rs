@@ -66,6 +66,19 @@ pub fn untrusted(root: &Path, items: &[Runnable]) -> Vec<Runnable> {
 /// Records the user's confirmation of `items` for the repository at `root`.
 pub fn confirm(root: &Path, items: &[Runnable]) -> Result<(), String> {
     let path = store().ok_or("no configuration folder to keep the answer in")?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    // The CLI and servers may confirm at the same time: read-modify-write under a lock.
+    let lock_path = path.with_extension("json.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    let _guard = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| format!("{}: {e}", lock_path.display()))?;
     let mut all = load(&path);
     let entry = all.entry(key(root)).or_default();
     entry.extend(items.iter().map(Runnable::digest));

@@ -418,3 +418,76 @@ pub fn worktrees(command: WorktreesCommand) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     })
 }
+
+/// `specwright agents`.
+pub fn agents(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let loaded = specwright_workspace::config_for(&dir.join("specwright.toml"))
+        .context("reading the configuration")?;
+    let config = loaded.resolve(&ConfigFile::default());
+    let agents = config.file.agents.clone().unwrap_or_default();
+    let default = config.file.dispatch.as_ref().and_then(|d| d.agent.clone());
+    let rows: Vec<serde_json::Value> = agents
+        .iter()
+        .map(|(name, a)| {
+            let launch = specwright_agents::agent::launch(
+                a,
+                &specwright_agents::agent::Placeholders {
+                    prompt_file: "{prompt_file}",
+                    worktree: "{worktree}",
+                    task_id: "{task_id}",
+                    branch: "{branch}",
+                },
+            );
+            let program = launch.argv.first().cloned().unwrap_or_default();
+            let found = which(&program);
+            serde_json::json!({
+                "name": name,
+                "kind": format!("{:?}", a.kind).to_lowercase(),
+                "argv": launch.argv,
+                "program": program,
+                "found": found.as_ref().map(|p| p.display().to_string()),
+                "default": default.as_deref() == Some(name.as_str()) || (default.is_none() && agents.len() == 1),
+            })
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!(
+            "no agents configured: add [agents.NAME] to specwright.toml (see docs/dispatch.md)"
+        );
+    }
+    for r in &rows {
+        println!(
+            "{}{}  {}  {}  {}",
+            r["name"].as_str().unwrap_or(""),
+            if r["default"] == true {
+                " (default)"
+            } else {
+                ""
+            },
+            r["kind"].as_str().unwrap_or(""),
+            r["program"].as_str().unwrap_or(""),
+            r["found"]
+                .as_str()
+                .map_or("NOT FOUND on PATH".to_string(), |p| p.to_string())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where `program` would be found: itself when it has a slash, else on PATH.
+fn which(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return p.is_file().then_some(p);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}

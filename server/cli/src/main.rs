@@ -104,6 +104,14 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// The coding agents configured for this folder (`[agents]`) and whether each program is
+    /// installed.
+    Agents {
+        /// Any folder of the repository [default: .]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Task worktrees: `clean` removes those of finished tasks.
     Worktrees {
         #[command(subcommand)]
@@ -254,6 +262,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs { run, dir, json } => dispatch::runs(dir, run, json),
         Command::Integrate { into, run, pr, dir } => dispatch::integrate(into, run, pr, dir),
         Command::Worktrees { command } => dispatch::worktrees(command),
+        Command::Agents { dir, json } => dispatch::agents(dir, json),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

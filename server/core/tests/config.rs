@@ -222,3 +222,52 @@ fn adr_settings_are_read_and_checked() {
     assert!(diags.iter().all(|d| d.span.is_some()));
     assert_eq!(Config::new(file).adr_lifecycle(), None);
 }
+
+const DISPATCH: &str = r#"[dispatch]
+jobs = 0
+timeout = "soon"
+worktree-root = "../wt"
+permision = "allow"
+
+[agents.claude]
+kind = "claude"
+args = ["--permission-mode", "acceptEdits"]
+max-turns = 20
+
+[agents.fake]
+kind = "command"
+
+[agents.odd]
+kind = "robot"
+argv = ["x"]
+
+[agents.acp]
+kind = "acp"
+argv = ["gemini", "--experimental-acp"]
+env = { GEMINI_API_KEY = "k" }
+modle = "x"
+"#;
+
+#[test]
+fn dispatch_and_agents_are_read_with_a_diagnostic_per_bad_entry() {
+    let (file, diags) = config::parse_toml(DISPATCH, &rules::ids());
+    insta::assert_snapshot!(render(DISPATCH, &diags));
+    let d = file.dispatch.expect("dispatch");
+    assert_eq!((d.jobs, d.timeout), (None, None), "bad values are dropped");
+    assert_eq!(d.worktree_root.as_deref(), Some("../wt"));
+    let agents = file.agents.expect("agents");
+    assert_eq!(
+        agents.keys().collect::<Vec<_>>(),
+        ["acp", "claude"],
+        "agents without a kind or an argv are left out"
+    );
+    assert_eq!(agents["claude"].max_turns, Some(20));
+    assert_eq!(
+        agents["acp"]
+            .env
+            .as_ref()
+            .and_then(|e| e.get("GEMINI_API_KEY"))
+            .map(String::as_str),
+        Some("k")
+    );
+}
