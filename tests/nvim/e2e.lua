@@ -241,11 +241,82 @@ step(':Specwright adr new, index and list', function()
   check('adr verbs complete', vim.deep_equal(verbs, { 'status', 'supersede' }), vim.inspect(verbs))
 end)
 
+step(':Specwright dispatch runs a task on a fake agent', function()
+  local repo = assert(vim.env.SPECWRIGHT_DISPATCH_REPO, 'SPECWRIGHT_DISPATCH_REPO is not set')
+  local tasks = repo .. '/specs/001-sessions/tasks.md'
+  vim.cmd.edit(tasks)
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(15000, function()
+    return require('specwright').client(buf) ~= nil
+  end, 50)
+  -- Answer the two questions a user is asked: trust the workspace, run its commands.
+  local asked = {}
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    local labels = {}
+    for _, item in ipairs(items) do
+      table.insert(labels, type(item) == 'table' and item.title or item)
+    end
+    table.insert(asked, (opts.prompt or '') .. ' ' .. table.concat(labels, '|'))
+    on_choice(items[1], 1)
+  end
+  local seen_progress = {}
+  vim.api.nvim_create_autocmd('LspProgress', {
+    callback = function(ev)
+      local v = ev.data.params.value or {}
+      if v.title then
+        table.insert(seen_progress, v.title)
+      end
+      if v.kind == 'end' then
+        table.insert(seen_progress, 'end ' .. (v.message or ''))
+      end
+    end,
+  })
+  check('task under the cursor', (function()
+    vim.fn.search('T001')
+    return require('specwright').task_at_cursor() == 'T001'
+  end)())
+  vim.cmd('Specwright dispatch')
+  local done = vim.wait(60000, function()
+    return vim.api.nvim_buf_get_lines(buf, 0, -1, false)[5]:find('[x] T001', 1, true) ~= nil
+      and vim.list_contains(seen_progress, 'end 1/1 passed')
+  end, 100)
+  vim.ui.select = select
+  check('asked to trust the workspace', asked[1] and asked[1]:find('Trust this workspace', 1, true) ~= nil, vim.inspect(asked))
+  check('asked to run the agent command', asked[2] and asked[2]:find('agent `fake`', 1, true) ~= nil, vim.inspect(asked))
+  check('checkbox ticked in the buffer', done, table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n'))
+  check('dispatch progress shown', vim.list_contains(seen_progress, 'Dispatch T001') and vim.list_contains(seen_progress, 'end 1/1 passed'), vim.inspect(seen_progress))
+  vim.fn.search('T003')
+  vim.cmd('Specwright dispatch')
+  local violated = vim.wait(60000, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == 'dispatch/boundary-violated' then
+        return true
+      end
+    end
+    return false
+  end, 100)
+  check('boundary violation on the task line', violated, vim.inspect(vim.diagnostic.get(buf)))
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == 'dispatch/boundary-violated' then
+      local line = vim.api.nvim_buf_get_lines(buf, d.lnum, d.lnum + 1, false)[1]
+      check('violation sits on T003', line:find('T003', 1, true) ~= nil, line)
+    end
+  end
+  vim.cmd('Specwright log T003')
+  local shown = vim.wait(10000, function()
+    return vim.api.nvim_buf_get_name(0):find('/T003/events.jsonl', 1, true) ~= nil
+  end, 50)
+  check('log opened', shown, vim.api.nvim_buf_get_name(0))
+end)
+
 step(':checkhealth specwright', function()
+  vim.cmd.cd(vim.env.SPECWRIGHT_DISPATCH_REPO)
   vim.cmd('checkhealth specwright')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   check('health reports the server version', text:find('server: specwright', 1, true) ~= nil, text)
   check('health has no errors', text:find('ERROR', 1, true) == nil, text)
+  check('health lists the agents', text:find('agent fake (claude): python3', 1, true) ~= nil, text)
 end)
 
 finish()

@@ -6,5 +6,8 @@ return {
   filetypes = { 'markdown', 'toml' },
   root_markers = { 'specwright.toml', '.git' },
   -- Same keys as specwright.toml; they fill only what the nearest specwright.toml leaves unset.
-  settings = { specwright = vim.empty_dict() },
+  settings = { specwright = { trusted = false } },
+  -- Untrusted until the user says otherwise (`:Specwright dispatch` asks): the server refuses
+  -- to run what the repository defines in an untrusted workspace.
+  init_options = { trusted = false },
 }

@@ -9,7 +9,7 @@ vim.api.nvim_create_user_command('Specwright', function(opts)
   require('specwright').command(opts)
 end, {
   nargs = '+',
-  desc = 'Specwright: questions | explain [RULE] | rules | decompose [SECTION] | adr new|supersede|status|index|list',
+  desc = 'Specwright: questions | explain [RULE] | rules | decompose [SECTION] | adr … | dispatch [TASK…|all] | ready | cancel [TASK] | log [TASK] | runs | integrate BRANCH | worktrees',
   complete = function(arglead, cmdline)
     local words = vim.split(cmdline, '%s+', { trimempty = true })
     -- The word being completed is `arglead` (empty after a trailing space).

@@ -63,6 +63,8 @@ fn neovim_plugin_end_to_end() {
     let nvim = nvim();
     let work = tempfile::tempdir().unwrap();
     common::copy_dir(&root().join("examples"), work.path());
+    let dispatch = tempfile::tempdir().unwrap();
+    let repo = common::dispatch_repo(dispatch.path(), "0.3");
     let mut child = Command::new(&nvim)
         .args([
             "--headless",
@@ -75,6 +77,8 @@ fn neovim_plugin_end_to_end() {
         .env("SPECWRIGHT_BIN", env!("CARGO_BIN_EXE_specwright"))
         .env("SPECWRIGHT_WORKDIR", work.path())
         .env("SPECWRIGHT_TODAY", "2026-01-15")
+        .env("SPECWRIGHT_DISPATCH_REPO", &repo)
+        .env("SPECWRIGHT_CONFIG_DIR", dispatch.path().join("trust"))
         .env("XDG_CONFIG_HOME", work.path().join("xdg/config"))
         .env("XDG_DATA_HOME", work.path().join("xdg/data"))
         .env("XDG_STATE_HOME", work.path().join("xdg/state"))

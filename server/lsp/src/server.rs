@@ -285,7 +285,10 @@ impl Backend {
                             to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref())
                         })
                         .collect();
+                    // Pull clients get dispatch outcomes pushed on their own (see
+                    // `refresh_tasks_file`): they may not re-pull when a run ends.
                     if let Some(p) = &path
+                        && !self.pull()
                         && a.classification.kind == specwright_core::DocKind::Tasks
                     {
                         diagnostics.extend(self.dispatch_diagnostics(p, &rope, enc));
@@ -805,6 +808,9 @@ impl LanguageServer for Backend {
         );
         if doc_type == DocType::Config {
             self.recheck_all().await;
+        }
+        if doc_type == DocType::Markdown && self.pull() {
+            self.push_dispatch_diagnostics(&td.uri).await;
         }
         self.schedule(td.uri);
     }

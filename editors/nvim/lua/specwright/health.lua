@@ -53,7 +53,23 @@ function M.check()
     local commands = (clients[1].server_capabilities.executeCommandProvider or {}).commands or {}
     vim.health.ok('server running; commands: ' .. table.concat(commands, ', '))
   end
-  vim.health.info('agents: dispatching tasks to coding agents is not part of this server version')
+  local agents = vim.system({ bin, 'agents', '--json' }, { text = true, cwd = vim.fn.getcwd() }):wait()
+  local ok, list = pcall(vim.json.decode, agents.stdout or '')
+  if agents.code ~= 0 or not ok or type(list) ~= 'table' then
+    vim.health.warn('could not list the configured agents: ' .. vim.trim(agents.stderr or ''))
+  elseif #list == 0 then
+    vim.health.info('agents: none configured; add [agents.NAME] to specwright.toml to dispatch tasks')
+  else
+    for _, a in ipairs(list) do
+      local line = string.format('agent %s (%s): %s', a.name, a.kind, a.program)
+      if a.found ~= vim.NIL and a.found then
+        vim.health.ok(line .. ' → ' .. a.found)
+      else
+        vim.health.warn(line .. ' is not installed or not on PATH')
+      end
+    end
+  end
+  vim.health.info('workspace trusted for dispatch: ' .. tostring(require('specwright').trusted()))
 end
 
 return M

@@ -6,6 +6,8 @@ local M = {}
 local state = {
   --- Work-done progress of the server, by token: { title, message, percentage }.
   progress = {},
+  --- Whether the user trusts the workspace to run the agents and commands it defines.
+  trusted = false,
 }
 
 --- Options for `setup()`. Every field is optional.
@@ -13,6 +15,8 @@ local state = {
 --- @field cmd? string[] Command that starts the server (default: `{ 'specwright', 'lsp' }`).
 --- @field settings? table Editor settings, the keys of specwright.toml (`rules`, `ids`, …).
 --- @field filetypes? string[] Filetypes to attach to (default: markdown, toml).
+--- @field trusted? boolean Trust the workspace to run the agents, checks and ADR confirmations
+--- its specwright.toml defines (default: false; `:Specwright dispatch` asks once per session).
 
 --- Configures and enables the language server. Users of `vim.lsp.enable('specwright')` do
 --- not need it; it is for overriding the command or passing settings.
@@ -26,10 +30,10 @@ function M.setup(opts)
   if opts.filetypes then
     config.filetypes = opts.filetypes
   end
-  if opts.settings then
-    config.settings = { specwright = opts.settings }
-    config.init_options = opts.settings
-  end
+  state.trusted = opts.trusted == true
+  local settings = vim.tbl_extend('force', opts.settings or {}, { trusted = state.trusted })
+  config.settings = { specwright = settings }
+  config.init_options = settings
   vim.lsp.config('specwright', config)
   vim.lsp.enable('specwright')
 end
@@ -237,6 +241,154 @@ M.subcommands.adr = {
   end,
 }
 
+--- The id of the task on the cursor line (`- [ ] T012 …`, `- [ ] 2.1 …`), if any.
+function M.task_at_cursor()
+  local line = vim.api.nvim_get_current_line()
+  local rest = line:match('^%s*[-*+]%s+%[.%]%*?%s+(.*)$')
+  if not rest then
+    return nil
+  end
+  rest = rest:gsub('^%*%*', '')
+  local id = rest:match('^(T%d+[%w-]*)')
+  if id then
+    return id
+  end
+  local kiro = rest:match('^(%d+[%.%d]*)')
+  return kiro and (kiro:gsub('%.$', '')) or nil
+end
+
+--- Tells the server the workspace is trusted (it refuses to dispatch otherwise).
+function M.trust()
+  state.trusted = true
+  local client = M.client()
+  if client then
+    local settings = vim.deepcopy(((client.settings or client.config.settings or {}).specwright) or {})
+    settings.trusted = true
+    client:notify('workspace/didChangeConfiguration', { settings = { specwright = settings } })
+  end
+end
+
+--- Runs `fn` once the workspace is trusted, asking first when it is not.
+local function when_trusted(fn)
+  if state.trusted then
+    fn()
+    return
+  end
+  vim.ui.select({ 'Trust this workspace and dispatch', 'Cancel' }, {
+    prompt = 'Specwright: dispatching runs the agents and commands this repository defines.',
+  }, function(choice)
+    if choice == 'Trust this workspace and dispatch' then
+      M.trust()
+      fn()
+    end
+  end)
+end
+
+local function dispatch(verb, arg)
+  when_trusted(function()
+    execute(verb, arg, function(result)
+      if result and result.started then
+        vim.notify(string.format('Specwright: run %s started: %s', result.run, table.concat(result.tasks or {}, ', ')))
+      elseif result and result.reason then
+        vim.notify('Specwright: nothing dispatched (' .. result.reason .. ')')
+      end
+    end)
+  end)
+end
+
+--- `:Specwright dispatch [{task}…|all]`: the tasks named, else the task on the cursor line,
+--- else every open task of the file.
+M.subcommands.dispatch = {
+  command = 'specwright.dispatch',
+  run = function(args)
+    local arg = { uri = vim.uri_from_bufnr(0) }
+    if #args > 0 and args[1] ~= 'all' then
+      arg.tasks = args
+    elseif #args == 0 then
+      arg.task = M.task_at_cursor()
+    end
+    dispatch('dispatch', arg)
+  end,
+}
+
+--- `:Specwright ready`: every open task whose dependencies are done.
+M.subcommands.ready = {
+  command = 'specwright.dispatchReady',
+  run = function()
+    dispatch('dispatchReady', { uri = vim.uri_from_bufnr(0) })
+  end,
+}
+
+--- `:Specwright cancel [{task}]`: one task (named or on the cursor line), else every run.
+M.subcommands.cancel = {
+  command = 'specwright.cancel',
+  run = function(args)
+    local task = args[1] or M.task_at_cursor()
+    local verb = task and 'cancel' or 'cancelAll'
+    execute(verb, { task = task }, function(result)
+      local cancelled = (result and result.cancelled) or {}
+      vim.notify('Specwright: ' .. (#cancelled > 0 and ('cancelled ' .. table.concat(cancelled, ', ')) or 'nothing running'))
+    end)
+  end,
+}
+
+--- `:Specwright log [{task}]`: the agent's log of the latest run of a task.
+M.subcommands.log = {
+  command = 'specwright.showLog',
+  run = function(args)
+    local task = args[1] or M.task_at_cursor()
+    if not task then
+      vim.notify('Specwright: :Specwright log TASK (or put the cursor on a task)', vim.log.levels.WARN)
+      return
+    end
+    execute('showLog', { uri = vim.uri_from_bufnr(0), task = task })
+  end,
+}
+
+--- `:Specwright runs`: the dispatch runs of this repository in the quickfix list.
+M.subcommands.runs = {
+  command = 'specwright.runs',
+  run = function()
+    local tasks_file = vim.api.nvim_buf_get_name(0)
+    execute('runs', { uri = vim.uri_from_bufnr(0) }, function(result)
+      local items = {}
+      for _, run in ipairs(result or {}) do
+        for _, r in ipairs(run.results or {}) do
+          table.insert(items, {
+            filename = tasks_file,
+            lnum = 1,
+            text = string.format('%s  %s  %s  %s', run.id, r.task, r.outcome, r.summary),
+          })
+        end
+      end
+      vim.fn.setqflist({}, ' ', { title = 'Specwright runs', items = items })
+      vim.cmd('copen')
+    end)
+  end,
+}
+
+--- `:Specwright integrate {branch}`: merge the passed branches of the latest run into a branch.
+M.subcommands.integrate = {
+  command = 'specwright.integrate',
+  run = function(args)
+    if #args ~= 1 then
+      vim.notify('Specwright: :Specwright integrate BRANCH', vim.log.levels.WARN)
+      return
+    end
+    execute('integrate', { uri = vim.uri_from_bufnr(0), into = args[1] })
+  end,
+}
+
+--- `:Specwright worktrees`: remove the worktrees of finished tasks.
+M.subcommands.worktrees = {
+  command = 'specwright.worktrees.clean',
+  run = function()
+    execute('worktrees.clean', { uri = vim.uri_from_bufnr(0) }, function(result)
+      vim.notify(string.format('Specwright: removed %d worktree(s)', #((result and result.removed) or {})))
+    end)
+  end,
+}
+
 --- Names of the subcommands the attached server supports (all of them when none is attached,
 --- so completion still helps before the server starts).
 function M.available()
@@ -260,6 +412,11 @@ function M.command(opts)
     return
   end
   sub.run(args)
+end
+
+--- Whether the workspace is trusted to dispatch.
+function M.trusted()
+  return state.trusted
 end
 
 --- For the statusline: the server's current work, or '' when idle.

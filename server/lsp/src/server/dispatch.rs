@@ -532,19 +532,42 @@ impl Backend {
             return;
         }
         if self.pull() {
-            let refresh = self
-                .inner
-                .session
-                .read()
-                .map(|s| s.refresh_support)
-                .unwrap_or(false);
-            if refresh {
-                let _ = self.inner.client.workspace_diagnostic_refresh().await;
-            }
+            self.push_dispatch_diagnostics(&uri).await;
         } else {
             self.schedule(uri);
         }
         let _ = self.inner.client.code_lens_refresh().await;
+    }
+
+    /// For pull clients: dispatch outcomes are pushed, apart from the pulled analysis, because
+    /// a run ends without any edit that would make the client pull again (and not every client
+    /// honours `workspace/diagnostic/refresh`).
+    pub(super) async fn push_dispatch_diagnostics(&self, uri: &Uri) {
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return;
+        };
+        let Some((rope, version)) = self
+            .inner
+            .docs
+            .get(uri)
+            .map(|d| (d.rope.clone(), d.version))
+        else {
+            return;
+        };
+        let diagnostics = self.dispatch_diagnostics(&path, &rope, self.encoding());
+        let known = self
+            .state()
+            .tasks
+            .lock()
+            .map(|t| t.contains_key(&path))
+            .unwrap_or(false);
+        if diagnostics.is_empty() && !known {
+            return;
+        }
+        self.inner
+            .client
+            .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+            .await;
     }
 
     /// The task lines of a tasks file, reading its run records the first time.
