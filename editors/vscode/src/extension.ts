@@ -65,7 +65,56 @@ function settings(): Record<string, unknown> {
   if (boundary.length > 0) {
     out.decompose = { 'default-boundary': boundary };
   }
+  const agent = c.get<string>('dispatch.agent', '');
+  const jobs = c.get<number>('dispatch.jobs', 0);
+  if (agent || jobs > 0) {
+    out.dispatch = { ...(agent ? { agent } : {}), ...(jobs > 0 ? { jobs } : {}) };
+  }
+  // The server dispatches nothing in a workspace the user has not trusted.
+  out.trusted = vscode.workspace.isTrusted;
   return out;
+}
+
+/** The id of the task on a tasks-file line (`- [ ] T012 …`, `- [ ] 2.1 …`), if any. */
+export function taskOnLine(line: string): string | undefined {
+  const m = /^\s*[-*+]\s+\[.\]\*?\s+(?:\*\*)?(T\d+[\w-]*|\d+(?:\.\d+)*)/.exec(line);
+  return m ? m[1] : undefined;
+}
+
+let statusItem: vscode.StatusBarItem | undefined;
+let statusTimer: NodeJS.Timeout | undefined;
+
+interface DispatchStatus {
+  run: string;
+  total: number;
+  done: number;
+  running: string[];
+  message: string;
+  finished: boolean;
+  passed?: number;
+}
+
+/** The running-agents item: what runs now, then the run's result for a while. */
+function showDispatchStatus(s: DispatchStatus): void {
+  if (!statusItem) {
+    return;
+  }
+  if (statusTimer) {
+    clearTimeout(statusTimer);
+    statusTimer = undefined;
+  }
+  if (s.finished) {
+    const ok = s.passed === s.total;
+    statusItem.text = `${ok ? '$(check)' : '$(warning)'} Specwright: ${s.message}`;
+    statusItem.tooltip = `Run ${s.run}: ${s.message}`;
+    statusItem.command = undefined;
+    statusTimer = setTimeout(() => statusItem?.hide(), 30000);
+  } else {
+    statusItem.text = `$(sync~spin) Specwright: ${s.done}/${s.total} done · ${s.message}`;
+    statusItem.tooltip = `Run ${s.run}: ${s.running.length} agent(s) running (${s.running.join(', ')}). Click to cancel.`;
+    statusItem.command = 'specwright.palette.cancelAll';
+  }
+  statusItem.show();
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
@@ -108,6 +157,29 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('specwright', 'Specwright', serverOptions, clientOptions);
   await client.start();
+  client.onNotification('specwright/dispatchStatus', (s: DispatchStatus) => showDispatchStatus(s));
+}
+
+/** The task under the cursor of a tasks file, else one picked from its open tasks. */
+async function taskAtCursorOrPick(): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return undefined;
+  }
+  const here = taskOnLine(editor.document.lineAt(editor.selection.active.line).text);
+  if (here) {
+    return here;
+  }
+  const open: vscode.QuickPickItem[] = [];
+  for (let i = 0; i < editor.document.lineCount; i++) {
+    const text = editor.document.lineAt(i).text;
+    const id = taskOnLine(text);
+    if (id && !/\[[xX]\]/.test(text)) {
+      open.push({ label: id, description: text.replace(/^.*?\]\*?\s+/, '').replace(/^\S+\s*/, '') });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(open, { placeHolder: 'Task to dispatch' });
+  return picked?.label;
 }
 
 /** Calls a server command with one object argument; shows its error, if any. */
@@ -197,6 +269,58 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await start(context);
   });
   register('specwright.palette.showOutput', async () => output.show(true));
+  register('specwright.palette.dispatchTask', async () => {
+    const uri = activeUri();
+    const task = await taskAtCursorOrPick();
+    if (uri && task) {
+      await serverCommand('specwright.dispatch', { uri, task });
+    }
+  });
+  register('specwright.palette.dispatchAll', async () => {
+    const uri = activeUri();
+    if (uri) {
+      await serverCommand('specwright.dispatch', { uri });
+    }
+  });
+  register('specwright.palette.dispatchReady', async () => {
+    const uri = activeUri();
+    if (uri) {
+      await serverCommand('specwright.dispatchReady', { uri });
+    }
+  });
+  register('specwright.palette.cancelAll', async () => {
+    const result = (await serverCommand('specwright.cancelAll', {})) as { cancelled?: string[] } | undefined;
+    void vscode.window.showInformationMessage(
+      result?.cancelled?.length ? `Specwright: cancelled run ${result.cancelled.join(', ')}` : 'Specwright: nothing is running',
+    );
+  });
+  register('specwright.palette.showLog', async () => {
+    const uri = activeUri();
+    const task = await taskAtCursorOrPick();
+    if (uri && task) {
+      await serverCommand('specwright.showLog', { uri, task });
+    }
+  });
+  register('specwright.palette.integrate', async () => {
+    const uri = activeUri();
+    const into = await vscode.window.showInputBox({
+      prompt: 'Branch to merge the passed task branches into (created when missing; never the current branch)',
+      value: 'specwright/integrated',
+    });
+    if (uri && into) {
+      await serverCommand('specwright.integrate', { uri, into });
+    }
+  });
+  register('specwright.palette.cleanWorktrees', async () => {
+    const uri = activeUri();
+    if (uri) {
+      const result = (await serverCommand('specwright.worktrees.clean', { uri })) as { removed?: string[] } | undefined;
+      void vscode.window.showInformationMessage(`Specwright: removed ${result?.removed?.length ?? 0} worktree(s)`);
+    }
+  });
+  statusItem = vscode.window.createStatusBarItem('specwright.dispatch', vscode.StatusBarAlignment.Left, 10);
+  statusItem.name = 'Specwright agents';
+  context.subscriptions.push(statusItem);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -254,6 +254,60 @@ async function main() {
     check('tasks.md has the generated tasks', text.includes('<!-- sw:FR5#'), text.slice(-800));
 
     await shot(page, '4-decompose');
+
+    // Dispatch: a task of a git repository's tasks file to a fake agent (a real process that
+    // speaks Claude Code's stream-json), consent in a notification, progress in the status
+    // bar, the checkbox ticked in the editor, a violation on a task line.
+    await openFile(page, 'repo/specs/001-sessions/tasks.md');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'Specwright: Dispatch task to agent');
+    const consent = page.locator('.notifications-toasts .notification-toast', { hasText: 'agent `fake`' }).first();
+    const asked = await consent.waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check('asked to confirm the agent command', asked, await page.locator('.notifications-toasts').innerText().catch(() => ''));
+    await shot(page, '5-consent');
+    await consent.locator('.monaco-button', { hasText: 'Run' }).first().click();
+    const status = page.locator('.statusbar-item', { hasText: 'Specwright:' }).first();
+    let statusText = '';
+    let ticked = '';
+    let sawRunning = false;
+    const runUntil = Date.now() + 60000;
+    while (Date.now() < runUntil) {
+      statusText = await status.innerText().catch(() => '');
+      if (statusText.includes('done ·')) {
+        sawRunning = true;
+      }
+      ticked = await editorText(page);
+      if (ticked.includes('[x] T001') && statusText.includes('1/1 passed')) break;
+      await page.waitForTimeout(200);
+    }
+    check('running agents in the status bar', sawRunning, statusText);
+    check('checkbox ticked in the editor', ticked.includes('[x] T001 Store sessions'), ticked.slice(0, 800));
+    check('status bar shows the result', statusText.includes('1/1 passed'), statusText);
+    await shot(page, '6-dispatched');
+
+    // T003 from its code lens: it writes outside its boundary.
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Dispatch' }).last();
+    const lensShown = await lens.waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check('Dispatch code lens on open tasks', lensShown);
+    await lens.click();
+    const problemsPanel = page.locator('.markers-panel');
+    await page.keyboard.press('Control+Shift+M');
+    await problemsPanel.waitFor({ timeout: 20000 });
+    // The list is virtualised: filter it down to the finding.
+    const problemsFilter = page.locator('.viewpane-filter input').first();
+    await problemsFilter.fill('outside its boundary');
+    let violation = '';
+    const violationUntil = Date.now() + 60000;
+    while (Date.now() < violationUntil) {
+      violation = await problemsPanel.innerText().catch(() => '');
+      if (violation.includes('outside its boundary')) break;
+      await page.waitForTimeout(300);
+    }
+    check('boundary violation in the Problems panel', violation.includes('T003 changed docs/outside-T003.txt, outside its boundary src/token/**'), violation.slice(0, 1500));
+    await shot(page, '7-violation');
   } catch (e) {
     check('no exception', false, e && e.stack ? e.stack : String(e));
   } finally {

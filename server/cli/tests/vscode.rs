@@ -93,6 +93,8 @@ fn vscode_extension_end_to_end() {
     let scratch = tempfile::tempdir().unwrap();
     let workspace = scratch.path().join("workspace");
     common::copy_dir(&root.join("examples/spec-kit"), &workspace);
+    // A git repository with a fake agent inside the workspace, for the dispatch steps.
+    common::dispatch_repo(&workspace, "1.5");
     let state = scratch.path().join("state");
     std::fs::create_dir_all(&state).unwrap();
     let code_server = work.join("node_modules/.bin/code-server");
@@ -108,6 +110,7 @@ fn vscode_extension_end_to_end() {
         .env("CHROMIUM", chromium)
         .env("SCREENSHOTS", work.join("screenshots"))
         .env("SPECWRIGHT_TODAY", "2026-01-15")
+        .env("SPECWRIGHT_CONFIG_DIR", scratch.path().join("trust"))
         .output()
         .expect("run the VS Code end-to-end script");
     let report = format!(

@@ -19,6 +19,15 @@ use std::sync::Mutex;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
+/// `specwright/dispatchStatus`: a summary of a run for status bars (clients that do not know
+/// it ignore it; work-done progress carries the same for everyone).
+pub(crate) enum DispatchStatus {}
+
+impl tower_lsp_server::ls_types::notification::Notification for DispatchStatus {
+    type Params = Value;
+    const METHOD: &'static str = "specwright/dispatchStatus";
+}
+
 /// What the server knows of dispatched tasks.
 #[derive(Default)]
 pub(crate) struct State {
@@ -362,7 +371,26 @@ impl Backend {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let runner = tokio::spawn(dispatch::execute(plan, cancels, tx));
         let mut done = 0usize;
+        let mut running: Vec<String> = Vec::new();
         while let Some(update) = rx.recv().await {
+            match &update {
+                Update::Started { task, .. } => running.push(task.clone()),
+                Update::Finished(r) => running.retain(|t| *t != r.task),
+                Update::Progress { .. } => {}
+            }
+            let message = match &update {
+                Update::Started { task, branch, .. } => format!("{task} started on {branch}"),
+                Update::Progress { task, text } => format!("{task} {text}"),
+                Update::Finished(r) => format!("{} {}", r.task, r.outcome.as_str()),
+            };
+            let finished_now = usize::from(matches!(update, Update::Finished(_)));
+            self.inner
+                .client
+                .send_notification::<DispatchStatus>(json!({
+                    "run": run_id, "total": total, "done": done + finished_now,
+                    "running": running, "message": message, "finished": false,
+                }))
+                .await;
             let (task, line, status) = match &update {
                 Update::Started { task, branch, .. } => (
                     task.clone(),
@@ -450,6 +478,14 @@ impl Backend {
             .iter()
             .filter(|r| r.outcome == Outcome::Passed)
             .count();
+        self.inner
+            .client
+            .send_notification::<DispatchStatus>(json!({
+                "run": run_id, "total": total, "done": results.len(), "passed": passed,
+                "running": [], "message": format!("{passed}/{} passed", results.len()),
+                "finished": true,
+            }))
+            .await;
         if let Some(p) = progress {
             p.finish_with_message(format!("{passed}/{} passed", results.len()))
                 .await;
