@@ -125,13 +125,27 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
     let total = plan.order.len();
     let cancels = Cancels::default();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    // Ctrl-C (or a SIGTERM) cancels every agent cleanly: their process groups end and the
+    // run records say cancelled.
     let ctrl_c = {
         let cancels = cancels.clone();
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nspecwright: cancelling every agent…");
-                cancels.cancel_all();
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let terminated = async {
+                match term.as_mut() {
+                    Some(t) => {
+                        t.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                () = terminated => {}
             }
+            eprintln!("\nspecwright: cancelling every agent…");
+            cancels.cancel_all();
         })
     };
     let fancy = std::io::stderr().is_terminal();

@@ -132,3 +132,86 @@ fn dispatch_from_the_terminal() {
         text(&cleaned)
     );
 }
+
+/// Whether `pid` runs (a zombie waiting to be reaped does not).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
+            Some(state != "Z" && state != "X")
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn ctrl_c_cancels_every_agent_and_records_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = common::dispatch_repo(tmp.path(), "0.1");
+    let config = tmp.path().join("config");
+    let tasks = root.join("specs/001-sessions/tasks.md");
+    let mut edited = std::fs::read_to_string(&tasks).unwrap();
+    edited.push_str("- [ ] T004 Hang forever (FR-001)\n  - Boundary: src/session/**\n");
+    std::fs::write(&tasks, &edited).unwrap();
+    let log = tmp.path().join("agent.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args([
+            "dispatch",
+            "specs/001-sessions/tasks.md",
+            "--task",
+            "T004",
+            "--trust",
+        ])
+        .current_dir(&root)
+        .env("SPECWRIGHT_CONFIG_DIR", &config)
+        .env("FAKE_AGENT_LOG", &log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the agent and its child are up.
+    let pids_file = tmp.path().join("agent.log.pids");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let pids = loop {
+        let pids: Vec<i32> = std::fs::read_to_string(&pids_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        if pids.len() == 2 {
+            break pids;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agent did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("cancelling every agent"), "{report}");
+    assert!(report.contains("T004 cancelled"), "{report}");
+    for p in pids {
+        assert!(!alive(p), "process {p} survived Ctrl-C");
+    }
+    let runs = specwright(&root, &config, &["runs", "--json"]);
+    assert!(
+        text(&runs).contains("\"outcome\": \"cancelled\""),
+        "{}",
+        text(&runs)
+    );
+    // The user's edit of the tasks file (T004) is still there, untouched.
+    assert_eq!(std::fs::read_to_string(&tasks).unwrap(), edited);
+}

@@ -1328,3 +1328,57 @@ fn dispatch_reports_progress_checkboxes_and_violations_on_task_lines() {
     );
     s.stop();
 }
+
+#[test]
+fn agents_do_not_outlive_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = common::dispatch_repo(tmp.path(), "0.1");
+    let trust = tmp.path().join("trust");
+    let log = tmp.path().join("agent.log");
+    let tasks = root.join("specs/001-sessions/tasks.md");
+    let mut text = std::fs::read_to_string(&tasks).unwrap();
+    text.push_str("- [ ] T004 Hang forever (FR-001)\n  - Boundary: src/session/**\n");
+    std::fs::write(&tasks, &text).unwrap();
+    let uri = format!("file://{}", tasks.display());
+    let (mut s, _) = Server::start_env(
+        json!(format!("file://{}", root.display())),
+        push_caps(&["utf-16"]),
+        json!({ "trusted": true }),
+        &[("SPECWRIGHT_CONFIG_DIR", &trust), ("FAKE_AGENT_LOG", &log)],
+    );
+    let started = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.dispatch", "arguments": [{ "uri": uri, "task": "T004" }] }),
+    );
+    assert_eq!(started["started"], true, "{started}");
+    let pids_file = tmp.path().join("agent.log.pids");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pids = loop {
+        let pids: Vec<i32> = std::fs::read_to_string(&pids_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        if pids.len() == 2 {
+            break pids;
+        }
+        assert!(Instant::now() < deadline, "the agent did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    s.stop();
+    for p in pids {
+        let state = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+        let running = state
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.split_whitespace().next())
+            .is_some_and(|st| st != "Z" && st != "X");
+        assert!(!running, "agent process {p} outlived the server");
+    }
+    let run = std::fs::read_dir(root.join(".specwright/runs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let result = std::fs::read_to_string(run.path().join("T004/result.json")).unwrap();
+    assert!(result.contains("\"outcome\": \"cancelled\""), "{result}");
+}

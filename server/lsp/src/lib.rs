@@ -13,10 +13,23 @@ mod server;
 
 pub use server::{Backend, COMMANDS};
 
-/// Serves LSP over stdin/stdout until the client says `exit`.
+/// Serves LSP over stdin/stdout until the client says `exit` (or goes away); then ends the
+/// agents of any dispatch still running, so none outlives the server.
 pub async fn run_stdio() {
-    let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
+    let backend: std::sync::Arc<std::sync::Mutex<Option<Backend>>> = Default::default();
+    let slot = backend.clone();
+    let (service, socket) = tower_lsp_server::LspService::new(move |client| {
+        let b = Backend::new(client);
+        if let Ok(mut s) = slot.lock() {
+            *s = Some(b.clone());
+        }
+        b
+    });
     tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
+    let backend = backend.lock().ok().and_then(|b| b.clone());
+    if let Some(b) = backend {
+        b.end_runs().await;
+    }
 }

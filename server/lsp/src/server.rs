@@ -130,6 +130,18 @@ impl Backend {
         }
     }
 
+    /// Agents do not outlive the server that started them: cancels every run, then waits
+    /// (bounded) for the runs to record themselves as cancelled.
+    pub async fn end_runs(&self) {
+        self.cancel_everything();
+        for _ in 0..100 {
+            if !self.dispatching() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     fn encoding(&self) -> Encoding {
         self.inner
             .session
@@ -776,20 +788,26 @@ impl LanguageServer for Backend {
             .client
             .register_capability(vec![registration])
             .await;
+        // Runs whose owner died are interrupted, and their leftover agents ended.
+        let roots = self
+            .inner
+            .session
+            .read()
+            .map(|s| s.roots.clone())
+            .unwrap_or_default();
+        tokio::task::spawn_blocking(move || {
+            for root in roots {
+                if root.join(specwright_agents::record::DIR).is_dir() {
+                    specwright_agents::record::sweep_interrupted(&root);
+                }
+            }
+        });
         let this = self.clone();
         tokio::spawn(async move { this.index_workspace().await });
     }
 
     async fn shutdown(&self) -> Result<()> {
-        // Agents do not outlive the server that started them: cancel, then wait (bounded)
-        // for the runs to record themselves as cancelled.
-        self.cancel_everything();
-        for _ in 0..100 {
-            if !self.dispatching() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        self.end_runs().await;
         Ok(())
     }
 
