@@ -159,7 +159,7 @@ fn ctrl_c_cancels_every_agent_and_records_it() {
     edited.push_str("- [ ] T004 Hang forever (FR-001)\n  - Boundary: src/session/**\n");
     std::fs::write(&tasks, &edited).unwrap();
     let log = tmp.path().join("agent.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
+    let child = Command::new(env!("CARGO_BIN_EXE_specwright"))
         .args([
             "dispatch",
             "specs/001-sessions/tasks.md",
