@@ -1,10 +1,11 @@
 //! `specwright check`: collect files, analyse them in parallel, gather findings.
 
 use rayon::prelude::*;
+use specwright_core::Config;
 use specwright_core::config::FILE_NAME;
 use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::{Diagnostic, Fix, Severity, Span};
-use specwright_workspace::{LoadedConfig, config_for, is_markdown, location_of, walk_markdown};
+use specwright_workspace::{LoadedConfig, find_config, is_markdown, location_of, walk_markdown};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -102,22 +103,49 @@ fn finding_at(
 /// One checked file: its source, its findings, and the configuration file that governed it.
 type Checked = (Source, Vec<Finding>, Option<PathBuf>);
 
+/// Configurations by folder, each read and compiled once: a compiled `Config` carries the
+/// word automata and id patterns every file under it shares, so building one per file would
+/// cost more than checking the file.
 #[derive(Default)]
 struct Configs {
-    by_dir: Mutex<HashMap<PathBuf, Arc<LoadedConfig>>>,
+    by_dir: Mutex<HashMap<PathBuf, (Arc<LoadedConfig>, Arc<Config>)>>,
+    by_file: Mutex<HashMap<PathBuf, (Arc<LoadedConfig>, Arc<Config>)>>,
+    defaults: std::sync::OnceLock<Arc<Config>>,
 }
 
 impl Configs {
-    fn get(&self, file: &Path) -> std::io::Result<Arc<LoadedConfig>> {
+    fn get(&self, file: &Path) -> std::io::Result<(Arc<LoadedConfig>, Arc<Config>)> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(hit) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
             return Ok(hit);
         }
-        let loaded = Arc::new(config_for(file)?);
+        let entry = match find_config(&dir) {
+            Some(path) => {
+                let cached = self.by_file.lock().ok().and_then(|m| m.get(&path).cloned());
+                match cached {
+                    Some(e) => e,
+                    None => {
+                        let loaded = Arc::new(LoadedConfig::read(&path)?);
+                        let config = Arc::new(loaded.resolve(&Default::default()));
+                        if let Ok(mut m) = self.by_file.lock() {
+                            m.insert(path, (loaded.clone(), config.clone()));
+                        }
+                        (loaded, config)
+                    }
+                }
+            }
+            None => {
+                let config = self
+                    .defaults
+                    .get_or_init(|| Arc::new(Config::default()))
+                    .clone();
+                (Arc::new(LoadedConfig::defaults(dir.clone())), config)
+            }
+        };
         if let Ok(mut m) = self.by_dir.lock() {
-            m.insert(dir, loaded.clone());
+            m.insert(dir, entry.clone());
         }
-        Ok(loaded)
+        Ok(entry)
     }
 }
 
@@ -130,8 +158,8 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
         if p.is_dir() {
             for f in walk_markdown(p) {
                 let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
-                let loaded = configs.get(&abs)?;
-                if loaded.covers(&loaded.resolve(&Default::default()), &abs) {
+                let (loaded, config) = configs.get(&abs)?;
+                if loaded.covers(&config, &abs) {
                     files.push(f);
                 }
             }
@@ -166,10 +194,9 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             });
             let abs = std::path::absolute(file).unwrap_or_else(|_| file.clone());
-            let loaded = configs
+            let (loaded, config) = configs
                 .get(&abs)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-            let config = loaded.resolve(&Default::default());
             let analysis = loaded.analyze(&config, Some(&abs), &text, &index);
             let path = display(file);
             let doc = &analysis.doc;
@@ -281,8 +308,7 @@ fn build_index(files: &[PathBuf], configs: &Configs) -> WorkspaceIndex {
     let facts: Vec<(String, DocumentFacts)> = members
         .par_iter()
         .filter_map(|path| {
-            let loaded = configs.get(path).ok()?;
-            let config = loaded.resolve(&Default::default());
+            let (loaded, config) = configs.get(path).ok()?;
             let bytes = std::fs::read(path).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             Some((location_of(path), loaded.facts(&config, path, &text)))
