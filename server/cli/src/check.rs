@@ -106,15 +106,18 @@ type Checked = (Source, Vec<Finding>, Option<PathBuf>);
 /// Configurations by folder, each read and compiled once: a compiled `Config` carries the
 /// word automata and id patterns every file under it shares, so building one per file would
 /// cost more than checking the file.
+/// A configuration as read, and compiled.
+type Governing = (Arc<LoadedConfig>, Arc<Config>);
+
 #[derive(Default)]
 struct Configs {
-    by_dir: Mutex<HashMap<PathBuf, (Arc<LoadedConfig>, Arc<Config>)>>,
-    by_file: Mutex<HashMap<PathBuf, (Arc<LoadedConfig>, Arc<Config>)>>,
+    by_dir: Mutex<HashMap<PathBuf, Governing>>,
+    by_file: Mutex<HashMap<PathBuf, Governing>>,
     defaults: std::sync::OnceLock<Arc<Config>>,
 }
 
 impl Configs {
-    fn get(&self, file: &Path) -> std::io::Result<(Arc<LoadedConfig>, Arc<Config>)> {
+    fn get(&self, file: &Path) -> std::io::Result<Governing> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(hit) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
             return Ok(hit);
