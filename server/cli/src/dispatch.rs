@@ -64,6 +64,12 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+async fn repo_root(dir: &Path) -> anyhow::Result<PathBuf> {
+    git::toplevel(dir)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))
+}
+
 fn read(p: &Path) -> Option<String> {
     std::fs::read_to_string(p).ok()
 }
@@ -265,9 +271,7 @@ fn print_plan(plan: &Plan) {
 pub fn runs(dir: Option<PathBuf>, run: Option<String>, json: bool) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    let root = rt
-        .block_on(git::toplevel(&dir))
-        .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))?;
+    let root = rt.block_on(repo_root(&dir))?;
     record::sweep_interrupted(&root);
     match run {
         Some(id) => {
@@ -369,9 +373,7 @@ pub fn integrate(
     let rt = runtime()?;
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     rt.block_on(async {
-        let root = git::toplevel(&dir)
-            .await
-            .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))?;
+        let root = repo_root(&dir).await?;
         let wt_root = dispatch::worktree_root_of(&root);
         let report = integrate::integrate(&root, run.as_deref(), &into, &wt_root)
             .await
@@ -416,9 +418,7 @@ pub fn worktrees(command: WorktreesCommand) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     rt.block_on(async {
-        let root = git::toplevel(&dir)
-            .await
-            .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))?;
+        let root = repo_root(&dir).await?;
         let (removed, kept) = integrate::clean(&root).await;
         for r in &removed {
             println!("removed {r}");

@@ -133,22 +133,6 @@ fn dispatch_from_the_terminal() {
     );
 }
 
-/// Whether `pid` runs (a zombie waiting to be reaped does not).
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            let state = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .next()?
-                .to_string();
-            Some(state != "Z" && state != "X")
-        })
-        .unwrap_or(false)
-}
-
 #[test]
 fn ctrl_c_cancels_every_agent_and_records_it() {
     let tmp = tempfile::tempdir().unwrap();
@@ -176,23 +160,7 @@ fn ctrl_c_cancels_every_agent_and_records_it() {
         .spawn()
         .unwrap();
     // Wait until the agent and its child are up.
-    let pids_file = tmp.path().join("agent.log.pids");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let pids = loop {
-        let pids: Vec<i32> = std::fs::read_to_string(&pids_file)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.trim().parse().ok())
-            .collect();
-        if pids.len() == 2 {
-            break pids;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the agent did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    let pids = common::wait_for_pids(&tmp.path().join("agent.log.pids"), 2);
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGINT,
@@ -204,7 +172,7 @@ fn ctrl_c_cancels_every_agent_and_records_it() {
     assert!(report.contains("cancelling every agent"), "{report}");
     assert!(report.contains("T004 cancelled"), "{report}");
     for p in pids {
-        assert!(!alive(p), "process {p} survived Ctrl-C");
+        assert!(!common::alive(p), "process {p} survived Ctrl-C");
     }
     let runs = specwright(&root, &config, &["runs", "--json"]);
     assert!(

@@ -1351,28 +1351,10 @@ fn agents_do_not_outlive_the_server() {
         json!({ "command": "specwright.dispatch", "arguments": [{ "uri": uri, "task": "T004" }] }),
     );
     assert_eq!(started["started"], true, "{started}");
-    let pids_file = tmp.path().join("agent.log.pids");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let pids = loop {
-        let pids: Vec<i32> = std::fs::read_to_string(&pids_file)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.trim().parse().ok())
-            .collect();
-        if pids.len() == 2 {
-            break pids;
-        }
-        assert!(Instant::now() < deadline, "the agent did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let pids = common::wait_for_pids(&tmp.path().join("agent.log.pids"), 2);
     s.stop();
     for p in pids {
-        let state = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-        let running = state
-            .rsplit_once(')')
-            .and_then(|(_, r)| r.split_whitespace().next())
-            .is_some_and(|st| st != "Z" && st != "X");
-        assert!(!running, "agent process {p} outlived the server");
+        assert!(!common::alive(p), "agent process {p} outlived the server");
     }
     let run = std::fs::read_dir(root.join(".specwright/runs"))
         .unwrap()

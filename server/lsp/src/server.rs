@@ -130,6 +130,31 @@ impl Backend {
         }
     }
 
+    /// Starts a work-done progress with a percentage, when the client accepts the token.
+    pub(crate) async fn begin_progress(
+        &self,
+        token: String,
+        title: String,
+        message: Option<String>,
+    ) -> Option<
+        tower_lsp_server::OngoingProgress<
+            tower_lsp_server::Bounded,
+            tower_lsp_server::NotCancellable,
+        >,
+    > {
+        let token = NumberOrString::String(token);
+        self.inner
+            .client
+            .create_work_done_progress(token.clone())
+            .await
+            .ok()?;
+        let progress = self.inner.client.progress(token, title).with_percentage(0);
+        Some(match message {
+            Some(m) => progress.with_message(m).begin().await,
+            None => progress.begin().await,
+        })
+    }
+
     /// Agents do not outlive the server that started them: cancels every run, then waits
     /// (bounded) for the runs to record themselves as cancelled.
     pub async fn end_runs(&self) {
@@ -394,23 +419,13 @@ impl Backend {
         if roots.is_empty() {
             return;
         }
-        let token = NumberOrString::String("specwright/index".into());
-        let progress = if progress_ok
-            && self
-                .inner
-                .client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_ok()
-        {
-            Some(
-                self.inner
-                    .client
-                    .progress(token, "Indexing specifications")
-                    .with_percentage(0)
-                    .begin()
-                    .await,
+        let progress = if progress_ok {
+            self.begin_progress(
+                "specwright/index".into(),
+                "Indexing specifications".into(),
+                None,
             )
+            .await
         } else {
             None
         };

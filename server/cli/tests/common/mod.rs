@@ -48,3 +48,41 @@ pub fn dispatch_repo(dest: &Path, delay: &str) -> std::path::PathBuf {
     }
     std::fs::canonicalize(root).unwrap()
 }
+
+/// Whether `pid` runs (a zombie waiting to be reaped does not).
+#[allow(dead_code)]
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
+            Some(state != "Z" && state != "X")
+        })
+        .unwrap_or(false)
+}
+
+/// The pids the fake agent wrote to `file` (its own and its child's), once there are `n`.
+#[allow(dead_code)]
+pub fn wait_for_pids(file: &Path, n: usize) -> Vec<i32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let pids: Vec<i32> = std::fs::read_to_string(file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        if pids.len() >= n {
+            return pids;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agent did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

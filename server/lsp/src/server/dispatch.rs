@@ -122,16 +122,7 @@ impl Backend {
                     .find(|p| p.is_file())
                     .unwrap_or_else(|| dir.join("result.json"));
                 if let Some(uri) = Uri::from_file_path(&log) {
-                    let _ = self
-                        .inner
-                        .client
-                        .show_document(ShowDocumentParams {
-                            uri: uri.clone(),
-                            external: Some(false),
-                            take_focus: Some(true),
-                            selection: None,
-                        })
-                        .await;
+                    self.show(&uri).await;
                     return Ok(Some(json!({ "log": uri.as_str(), "result": result })));
                 }
                 Ok(None)
@@ -347,24 +338,13 @@ impl Backend {
             .read()
             .map(|s| s.work_done_progress)
             .unwrap_or(false);
-        let token = NumberOrString::String(format!("specwright/dispatch/{run_id}"));
-        let progress = if progress_ok
-            && self
-                .inner
-                .client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_ok()
-        {
-            Some(
-                self.inner
-                    .client
-                    .progress(token, format!("Dispatch {}", order.join(", ")))
-                    .with_message(format!("0/{total} done"))
-                    .with_percentage(0)
-                    .begin()
-                    .await,
+        let progress = if progress_ok {
+            self.begin_progress(
+                format!("specwright/dispatch/{run_id}"),
+                format!("Dispatch {}", order.join(", ")),
+                Some(format!("0/{total} done")),
             )
+            .await
         } else {
             None
         };

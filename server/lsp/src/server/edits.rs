@@ -84,6 +84,20 @@ pub(super) fn workspace_edit(
 }
 
 impl Backend {
+    /// Opens `uri` in the editor (`window/showDocument`), focused.
+    pub(super) async fn show(&self, uri: &Uri) {
+        let _ = self
+            .inner
+            .client
+            .show_document(ShowDocumentParams {
+                uri: uri.clone(),
+                external: Some(false),
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await;
+    }
+
     /// Applies a plan through the client, then shows the file it made.
     pub(super) async fn apply_plan(&self, plan: Plan, label: &str) -> Result<Option<Value>> {
         if plan.changes.is_empty() {
@@ -103,16 +117,7 @@ impl Backend {
         }
         let shown = plan.show.as_ref().and_then(Uri::from_file_path);
         if let Some(uri) = &shown {
-            let _ = self
-                .inner
-                .client
-                .show_document(ShowDocumentParams {
-                    uri: uri.clone(),
-                    external: Some(false),
-                    take_focus: Some(true),
-                    selection: None,
-                })
-                .await;
+            self.show(uri).await;
         }
         let changed: Vec<String> = plan
             .changes
