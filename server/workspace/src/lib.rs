@@ -89,13 +89,19 @@ impl LoadedConfig {
     /// What the workspace index keeps of the document at `path`.
     pub fn facts(&self, config: &Config, path: &Path, text: &str) -> DocumentFacts {
         let rel = self.relative(path);
-        let doc = SpecDoc::parse(
+        let doc = SpecDoc::parse_outline(
             text,
             ParseOptions {
                 id_patterns: config.id_patterns(),
             },
         );
         let class = classify(rel.as_deref(), &doc, config);
+        // Only an ADR's facts read sentences (its decision's first one).
+        let doc = if class.kind == specwright_core::DocKind::Adr {
+            doc.with_sentences()
+        } else {
+            doc
+        };
         DocumentFacts::of(&doc, class, &location_of(path))
     }
 
