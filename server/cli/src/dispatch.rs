@@ -202,7 +202,11 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
                 {
                     eprintln!("specwright: warning: {e}");
                 }
-                let line = format!("{}: {} — {}", r.task, r.outcome.as_str(), r.summary);
+                let line = if r.outcome == Outcome::Passed {
+                    format!("✓ {}", r.summary)
+                } else {
+                    format!("✗ {} {}: {}", r.task, r.outcome.as_str(), r.summary)
+                };
                 if let Some(b) = bars.remove(&r.task) {
                     b.finish_and_clear();
                 }

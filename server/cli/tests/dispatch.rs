@@ -65,8 +65,8 @@ fn dispatch_from_the_terminal() {
     let ran = specwright(&root, &config, &["dispatch", tasks, "--trust"]);
     let out = text(&ran);
     assert_eq!(ran.status.code(), Some(1), "{out}");
-    assert!(out.contains("T001: passed"), "{out}");
-    assert!(out.contains("T002: passed"), "{out}");
+    assert!(out.contains("✓ T001 passed"), "{out}");
+    assert!(out.contains("✓ T002 passed"), "{out}");
     assert!(
         out.contains("T003 changed docs/outside-T003.txt, outside its boundary src/token/**"),
         "{out}"
