@@ -132,15 +132,16 @@ pub fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
-/// A new run id: sortable by time, unique per process.
+/// A new run id, sortable by time to the millisecond: `20261128-083611-123-ab12`.
 pub fn new_run_id() -> String {
-    let stamp = humantime::format_rfc3339_seconds(SystemTime::now())
+    let now = SystemTime::now();
+    let stamp = humantime::format_rfc3339_millis(now)
         .to_string()
         .replace(['-', ':'], "")
-        .replace('T', "-")
+        .replace(['T', '.'], "-")
         .trim_end_matches('Z')
         .to_string();
-    let nanos = SystemTime::now()
+    let nanos = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
@@ -331,4 +332,16 @@ pub fn lock(root: &Path, tasks_file: &str, task: &str, run: &str) -> Result<Lock
         }
     }
     Err(format!("{task}: could not take its lock"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn run_ids_sort_by_time() {
+        let a = super::new_run_id();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = super::new_run_id();
+        assert!(a < b, "{a} < {b}");
+        assert_eq!(a.len(), "20261128-083611-123-ab12".len(), "{a}");
+    }
 }

@@ -614,7 +614,7 @@ async fn locks_unconfirmed_commands_and_interrupted_runs() {
     let mut child = dead;
     child.wait().expect("wait");
     let r = TaskResult {
-        run: "20260101-000000-dead".into(),
+        run: "20260101-000000-000-dead".into(),
         task: "T001".into(),
         title: "x".into(),
         tasks_file: "specs/001-sessions/tasks.md".into(),
