@@ -264,6 +264,10 @@ function M.trust()
   if client then
     local settings = vim.deepcopy(((client.settings or client.config.settings or {}).specwright) or {})
     settings.trusted = true
+    -- Kept in the client's settings too, so a later configuration pull says the same.
+    if client.settings then
+      client.settings.specwright = settings
+    end
     client:notify('workspace/didChangeConfiguration', { settings = { specwright = settings } })
   end
 end
