@@ -1,9 +1,10 @@
 //! The tasks-file parser: any text parses, task ranges lie inside it in order, and rendering a
 //! parsed task then parsing it again gives the same task (the round trip the decomposition
-//! relies on), for tasks whose title survives rendering.
+//! relies on), for tasks whose title survives rendering. Setting a task's checkbox (what a
+//! dispatch does) changes one character and leaves every task where it was.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use specwright_core::decompose::{TaskFormat, file};
+use specwright_core::decompose::{Status, TaskFormat, file};
 
 fuzz_target!(|text: &str| {
     for format in [TaskFormat::SpecKit, TaskFormat::Kiro] {
@@ -15,6 +16,15 @@ fuzz_target!(|text: &str| {
             let rendered = file::render(&t.value, parsed.format, "", false).join("\n") + "\n";
             let again = file::parse(&rendered, parsed.format);
             assert_eq!(again.tasks.len(), 1, "{rendered:?}");
+            for status in [Status::Todo, Status::Running, Status::Done] {
+                if let Some(edit) = file::checkbox_edit(text, &t.value.id, status) {
+                    assert_eq!(edit.span.end - edit.span.start, 1);
+                    let mut edited = text.to_string();
+                    edited.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+                    let after = file::parse(&edited, format);
+                    assert_eq!(after.tasks.len(), parsed.tasks.len(), "{edited:?}");
+                }
+            }
         }
     }
 });
