@@ -224,6 +224,12 @@ impl Reader<'_> {
         )
     }
 
+    /// An array of strings, without their spans.
+    fn string_list<N: Node>(&mut self, node: &N, what: &str) -> Option<Vec<String>> {
+        self.strings(node, what)
+            .map(|t| t.into_iter().map(|(s, _)| s).collect())
+    }
+
     fn globs<N: Node>(&mut self, node: &N, what: &str) -> Option<Vec<String>> {
         let globs = self.strings(node, what)?;
         Some(
@@ -389,9 +395,7 @@ impl Reader<'_> {
             let mut profile = ProfileConfig::default();
             for (key, key_span, v) in self.expect_entries(&value, &format!("profiles.{kind}")) {
                 if key == "required" {
-                    profile.required = self
-                        .strings(&v, "required")
-                        .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                    profile.required = self.string_list(&v, "required");
                 } else {
                     self.report(
                         key_span,
@@ -410,9 +414,7 @@ impl Reader<'_> {
         for (key, key_span, v) in self.expect_entries(node, "decompose") {
             match key.as_str() {
                 "default-boundary" | "default_boundary" => {
-                    d.default_boundary = self
-                        .strings(&v, "decompose.default-boundary")
-                        .map(|t| t.into_iter().map(|(s, _)| s).collect())
+                    d.default_boundary = self.string_list(&v, "decompose.default-boundary")
                 }
                 "check" => d.check = self.string(&v, "decompose.check"),
                 other => {
@@ -544,19 +546,13 @@ impl Reader<'_> {
                         )
                     }
                     "argv" => {
-                        agent.argv = self
-                            .strings(&v, &field)
-                            .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                        agent.argv = self.string_list(&v, &field);
                         if agent.argv.as_ref().is_some_and(|a| a.is_empty()) {
                             self.report(v.span(), Severity::Error, format!("`{field}` is empty"));
                             agent.argv = None;
                         }
                     }
-                    "args" => {
-                        agent.args = self
-                            .strings(&v, &field)
-                            .map(|t| t.into_iter().map(|(s, _)| s).collect())
-                    }
+                    "args" => agent.args = self.string_list(&v, &field),
                     "env" => agent.env = self.decoded(&v, &field, "a table of strings"),
                     "model" => agent.model = self.string(&v, &field),
                     "max-turns" | "max_turns" => {
@@ -614,11 +610,7 @@ impl Reader<'_> {
         let mut adr = AdrConfig::default();
         for (key, key_span, v) in self.expect_entries(node, "adr") {
             match key.as_str() {
-                "dirs" => {
-                    adr.dirs = self
-                        .strings(&v, "adr.dirs")
-                        .map(|t| t.into_iter().map(|(s, _)| s).collect())
-                }
+                "dirs" => adr.dirs = self.string_list(&v, "adr.dirs"),
                 "template" => match v.decode::<AdrTemplate>() {
                     Ok(t) => adr.template = Some(t),
                     Err(_) => self.report(
@@ -628,9 +620,7 @@ impl Reader<'_> {
                     ),
                 },
                 "lifecycle" => {
-                    let statuses: Option<Vec<String>> = self
-                        .strings(&v, "adr.lifecycle")
-                        .map(|t| t.into_iter().map(|(s, _)| s).collect());
+                    let statuses: Option<Vec<String>> = self.string_list(&v, "adr.lifecycle");
                     match statuses {
                         Some(s) if s.iter().all(|x| x.trim().is_empty()) => self.report(
                             v.span(),

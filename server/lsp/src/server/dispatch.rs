@@ -76,12 +76,7 @@ impl Backend {
             "specwright.cancel" => {
                 let task = arg.get("task").and_then(Value::as_str);
                 let run = arg.get("run").and_then(Value::as_str);
-                let runs = self
-                    .state()
-                    .runs
-                    .lock()
-                    .map(|r| r.clone())
-                    .unwrap_or_default();
+                let runs = self.active_runs();
                 let mut cancelled = Vec::new();
                 for (id, (_, cancels)) in runs {
                     if run.is_some_and(|r| r != id) {
@@ -178,14 +173,18 @@ impl Backend {
             .map_err(|e| Error::invalid_params(format!("not in a git repository: {e}")))
     }
 
-    /// Cancels every run; returns their ids.
-    pub(super) fn cancel_everything(&self) -> Vec<String> {
-        let runs = self
-            .state()
+    /// The runs in progress: id → (tasks file, cancellation).
+    fn active_runs(&self) -> HashMap<String, (PathBuf, Cancels)> {
+        self.state()
             .runs
             .lock()
             .map(|r| r.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// Cancels every run; returns their ids.
+    pub(super) fn cancel_everything(&self) -> Vec<String> {
+        let runs = self.active_runs();
         for (_, cancels) in runs.values() {
             cancels.cancel_all();
         }
