@@ -91,6 +91,16 @@ pub struct Placeholders<'a> {
     pub branch: &'a str,
 }
 
+impl Placeholders<'static> {
+    /// The placeholders left as written: the command line a user is asked to confirm.
+    pub const UNFILLED: Placeholders<'static> = Placeholders {
+        prompt_file: "{prompt_file}",
+        worktree: "{worktree}",
+        task_id: "{task_id}",
+        branch: "{branch}",
+    };
+}
+
 /// The command line an agent is started with.
 pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
     let program = |default: &str| -> Vec<String> {

@@ -260,15 +260,7 @@ pub async fn plan(
         ));
     }
 
-    let launch = agent::launch(
-        &agent,
-        &Placeholders {
-            prompt_file: "{prompt_file}",
-            worktree: "{worktree}",
-            task_id: "{task_id}",
-            branch: "{branch}",
-        },
-    );
+    let launch = agent::launch(&agent, &Placeholders::UNFILLED);
     let mut runnables = vec![Runnable {
         what: format!("agent `{agent_name}`"),
         command: shell_words(&launch.argv),
@@ -846,12 +838,12 @@ async fn run_task(
 }
 
 /// The checkbox a finished (or started) task gets in its tasks file.
-pub fn checkbox_for(outcome: Outcome) -> Option<Status> {
+pub fn checkbox_for(outcome: Outcome) -> Status {
     match outcome {
-        Outcome::Passed => Some(Status::Done),
-        Outcome::Running => Some(Status::Running),
+        Outcome::Passed => Status::Done,
+        Outcome::Running => Status::Running,
         // A running Kiro task that did not pass goes back to open.
-        _ => Some(Status::Todo),
+        _ => Status::Todo,
     }
 }
 

@@ -238,7 +238,7 @@ pub fn load(
     .into_iter()
     .flatten()
     .collect();
-    let decisions = decisions(root, &loaded, &config, tasks_path, &cited, read);
+    let decisions = decisions(root, &loaded, &config, &cited, read);
     let instructions = INSTRUCTION_FILES
         .iter()
         .filter_map(|n| read(&root.join(n)).map(|t| (n.to_string(), t)))
@@ -324,7 +324,6 @@ fn decisions(
     root: &Path,
     loaded: &LoadedConfig,
     config: &Config,
-    tasks_path: &Path,
     texts: &[&str],
     read: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<Decision> {
@@ -345,7 +344,6 @@ fn decisions(
     }
     numbers.sort_unstable();
     numbers.dedup();
-    let _ = tasks_path;
     records
         .iter()
         .filter(|r| {

@@ -146,10 +146,12 @@ async fn run(tasks: &Path, options: Options, cancel_after_start: bool) -> Ran {
     let collector = tokio::spawn(async move {
         let mut seen = Vec::new();
         while let Some(u) = rx.recv().await {
-            if let Update::Finished(r) = &u
-                && let Some(status) = dispatch::checkbox_for(r.outcome)
-            {
-                let _ = dispatch::write_checkbox(&tasks_path, &r.task, status);
+            if let Update::Finished(r) = &u {
+                let _ = dispatch::write_checkbox(
+                    &tasks_path,
+                    &r.task,
+                    dispatch::checkbox_for(r.outcome),
+                );
             }
             if cancel_after_start && matches!(u, Update::Started { .. }) {
                 // Give the agent time to start its child before cancelling.

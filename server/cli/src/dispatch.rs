@@ -174,9 +174,11 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
     while let Some(update) = rx.recv().await {
         match update {
             Update::Started { task, branch, .. } => {
-                if let Some(status) = dispatch::checkbox_for(Outcome::Running) {
-                    let _ = dispatch::write_checkbox(&tasks_path, &task, status);
-                }
+                let _ = dispatch::write_checkbox(
+                    &tasks_path,
+                    &task,
+                    dispatch::checkbox_for(Outcome::Running),
+                );
                 if fancy {
                     let b = multi.add(ProgressBar::new_spinner());
                     b.enable_steady_tick(Duration::from_millis(120));
@@ -197,9 +199,11 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
                 None => {}
             },
             Update::Finished(r) => {
-                if let Some(status) = dispatch::checkbox_for(r.outcome)
-                    && let Err(e) = dispatch::write_checkbox(&tasks_path, &r.task, status)
-                {
+                if let Err(e) = dispatch::write_checkbox(
+                    &tasks_path,
+                    &r.task,
+                    dispatch::checkbox_for(r.outcome),
+                ) {
                     eprintln!("specwright: warning: {e}");
                 }
                 let line = if r.outcome == Outcome::Passed {
@@ -450,12 +454,7 @@ pub fn agents(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
         .map(|(name, a)| {
             let launch = specwright_agents::agent::launch(
                 a,
-                &specwright_agents::agent::Placeholders {
-                    prompt_file: "{prompt_file}",
-                    worktree: "{worktree}",
-                    task_id: "{task_id}",
-                    branch: "{branch}",
-                },
+                &specwright_agents::agent::Placeholders::UNFILLED,
             );
             let program = launch.argv.first().cloned().unwrap_or_default();
             let found = which(&program);

@@ -413,7 +413,7 @@ impl Backend {
                             run: r.run.clone(),
                             activity: None,
                         }),
-                        dispatch::checkbox_for(r.outcome),
+                        Some(dispatch::checkbox_for(r.outcome)),
                     )
                 }
             };
