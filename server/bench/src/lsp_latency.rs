@@ -2,7 +2,9 @@
 //! document of the size asked for, types N characters as incremental `didChange`
 //! notifications, and measures each keystroke to the diagnostics of that version (pushed, or
 //! pulled with `textDocument/diagnostic`). Reports open → first diagnostics, p50 / p95 / max per
-//! keystroke and the server's peak RSS, as a table and as JSON.
+//! keystroke, the time from the last keystroke to the whole-document analysis that follows a
+//! pause (large documents: see `specwright_core::incremental`) and the server's peak RSS, as a
+//! table and as JSON.
 //!
 //! ```sh
 //! cargo build --release -p specwright -p specwright-bench
@@ -172,13 +174,19 @@ impl Server {
 
     /// Waits for the first message `pick` accepts, answering the server's own requests.
     fn wait(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let msg = self.incoming.recv_timeout(left).unwrap_or_else(|_| {
+        self.wait_within(Duration::from_secs(120), pick)
+            .unwrap_or_else(|| {
                 eprintln!("lsp-latency: the server did not answer within 120 s");
                 std::process::exit(1)
-            });
+            })
+    }
+
+    /// [`Server::wait`], giving up after `limit`.
+    fn wait_within(&mut self, limit: Duration, pick: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = self.incoming.recv_timeout(left).ok()?;
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 let result = if msg["method"] == "workspace/configuration" {
                     json!([null])
@@ -186,10 +194,9 @@ impl Server {
                     Value::Null
                 };
                 self.send(json!({ "jsonrpc": "2.0", "id": msg["id"].clone(), "result": result }));
-                continue;
             }
             if pick(&msg) {
-                return msg;
+                return Some(msg);
             }
         }
     }
@@ -217,7 +224,11 @@ fn main() {
     let uri = "file:///specwright-bench/specs/001-bench/spec.md";
     let mut server = Server::start(&o.server);
     let caps = if o.pull {
-        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } }, "general": { "positionEncodings": ["utf-16"] } })
+        json!({
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } },
+            "general": { "positionEncodings": ["utf-16"] }
+        })
     } else {
         json!({ "textDocument": { "publishDiagnostics": {} }, "general": { "positionEncodings": ["utf-16"] } })
     };
@@ -293,6 +304,30 @@ fn main() {
         diagnostics_of(&mut server, version);
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
     }
+    // A large document's edits are answered part by part; once typing pauses, the server
+    // analyses it whole and publishes again (push) or asks for a pull (pull).
+    let last = 1 + o.keystrokes as i64;
+    let paused = Instant::now();
+    // Smaller documents (under `specwright_core::incremental::MIN_SIZE`) are analysed whole
+    // on every edit: nothing follows.
+    let settled = if text.len() < 256 << 10 {
+        None
+    } else if o.pull {
+        server
+            .wait_within(Duration::from_secs(10), |m| {
+                m["method"] == "workspace/diagnostic/refresh"
+            })
+            .map(|_| diagnostics_of(&mut server, last))
+    } else {
+        server
+            .wait_within(Duration::from_secs(10), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == last
+            })
+            .map(|_| 0)
+    }
+    .map(|_| paused.elapsed().as_secs_f64() * 1000.0);
     let rss = server.peak_rss_kb();
     let id = server.request("shutdown", Value::Null);
     server.wait(|m| m["id"] == id);
@@ -316,21 +351,23 @@ fn main() {
         "findings": findings,
         "open_to_first_diagnostics_ms": open_ms,
         "keystroke_ms": { "p50": p50, "p95": p95, "max": max },
+        "pause_to_whole_analysis_ms": settled,
         "server_peak_rss_kb": rss,
     });
     if o.json {
         println!("{report}");
     } else {
         println!(
-            "| document | open | mode | keystrokes | open → diagnostics | p50 | p95 | max | peak RSS |"
+            "| document | open | mode | keystrokes | open → diagnostics | p50 | p95 | max | pause → whole analysis | peak RSS |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|");
         println!(
-            "| {} ({} bytes, {findings} findings) | {} | {mode} | {} | {open_ms:.1} ms | {p50:.2} ms | {p95:.2} ms | {max:.2} ms | {} |",
+            "| {} ({} bytes, {findings} findings) | {} | {mode} | {} | {open_ms:.1} ms | {p50:.2} ms | {p95:.2} ms | {max:.2} ms | {} | {} |",
             o.size_label,
             text.len(),
             o.documents,
             o.keystrokes,
+            settled.map_or_else(|| "—".to_string(), |ms| format!("{ms:.0} ms")),
             rss.map_or_else(
                 || "?".to_string(),
                 |k| format!("{:.1} MB", k as f64 / 1024.0)

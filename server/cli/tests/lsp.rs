@@ -1364,3 +1364,77 @@ fn agents_do_not_outlive_the_server() {
     let result = std::fs::read_to_string(run.path().join("T004/result.json")).unwrap();
     assert!(result.contains("\"outcome\": \"cancelled\""), "{result}");
 }
+
+/// Diagnostics with their rule, as `summary` prints them, keeping only the rules re-run part by
+/// part (`Rule::local`).
+fn local_summary(diags: &[Value]) -> Vec<String> {
+    let local: Vec<Value> = diags
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .and_then(specwright_core::rules::find)
+                .is_some_and(|r| r.local())
+        })
+        .cloned()
+        .collect();
+    summary(&local)
+}
+
+#[test]
+fn large_documents_answer_edits_by_part_and_settle_to_the_whole_analysis() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let uri = "file:///tmp/specwright-test/specs/009-large/spec.md";
+    let spec = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/spec-kit/specs/001-offline-drafts/spec.md"),
+    )
+    .unwrap();
+    // Over `incremental::MIN_SIZE`: edits are answered by re-analysing the part they touch.
+    let mut text = String::new();
+    let mut copy = 0;
+    while text.len() < 300 << 10 {
+        text.push_str(&spec.replacen("# Feature Specification", &format!("# Copy {copy}:"), 1));
+        text.push('\n');
+        copy += 1;
+    }
+    s.open(uri, "markdown", &text);
+    s.diagnostics(uri, Some(1));
+    // Type ", fast" at the end of an FR line in the middle copy, one keystroke at a time.
+    let middle = text[..text.len() / 2].matches('\n').count();
+    let (line, content) = text
+        .lines()
+        .enumerate()
+        .skip(middle)
+        .find(|(_, l)| l.starts_with("- **FR-002**"))
+        .unwrap();
+    let end = utf16_len(content.trim_end_matches('.'));
+    let mut version = 1;
+    let mut quick = Vec::new();
+    for (at, ch) in (end..).zip([",", " ", "f", "a", "s", "t"]) {
+        version += 1;
+        let change = json!({ "range": { "start": { "line": line, "character": at }, "end": { "line": line, "character": at } }, "text": ch });
+        text = apply(&text, &change);
+        s.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
+        );
+        // Every keystroke is answered, part by part.
+        quick = s.diagnostics(uri, Some(version));
+    }
+    // Typing paused: the whole document is analysed and published again, same version.
+    let settled = s.diagnostics(uri, Some(version));
+    assert!(
+        summary(&quick)
+            .iter()
+            .any(|d| d.starts_with(&format!("{line}:")) && d.contains("vague-term")),
+        "the word typed is flagged at once: {:?}",
+        summary(&quick)
+    );
+    assert_eq!(local_summary(&quick), local_summary(&settled));
+    let fresh_uri = "file:///tmp/specwright-test/specs/010-large/spec.md";
+    s.open(fresh_uri, "markdown", &text);
+    let fresh = s.diagnostics(fresh_uri, Some(1));
+    assert_eq!(summary(&settled), summary(&fresh));
+    s.stop();
+}

@@ -46,13 +46,23 @@ pub struct Analysis {
 }
 
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
+    run(input, None, |_| true)
+}
+
+/// [`analyze`] with the classification given rather than worked out from the text, running
+/// only the rules `select` keeps: how one part of a large document is re-analysed.
+pub(crate) fn run(
+    input: AnalysisInput<'_>,
+    classification: Option<Classification>,
+    select: impl Fn(&dyn rules::Rule) -> bool,
+) -> Analysis {
     let doc = SpecDoc::parse(
         input.text,
         ParseOptions {
             id_patterns: input.config.id_patterns(),
         },
     );
-    let classification = classify(input.path, &doc, input.config);
+    let classification = classification.unwrap_or_else(|| classify(input.path, &doc, input.config));
     let scope = Scope::compute(&doc, classification.kind, input.config);
     let facts = DocumentFacts::of(&doc, classification, input.location.unwrap_or_default());
     let ctx = Context {
@@ -71,7 +81,7 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     for rule in rules::registry() {
         let meta = rule.meta();
         let severity = input.config.severity(meta.id, meta.default_severity);
-        if severity == Severity::Off {
+        if severity == Severity::Off || !select(*rule) {
             continue;
         }
         match catch_unwind(AssertUnwindSafe(|| rule.check(&doc, &ctx))) {

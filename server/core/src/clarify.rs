@@ -5,21 +5,15 @@
 //! Collecting only appends: answered questions and everything else the author wrote stay as
 //! they are, and a question already listed is not listed twice.
 
-use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::diagnostic::{Diagnostic, TextEdit};
 use crate::rules::Date;
 use crate::span::Span;
 use crate::syntax::SpecDoc;
 
-/// `[NEEDS CLARIFICATION: question]` right after the flagged words.
-pub fn clarification_fix(d: &Diagnostic) -> Option<Fix> {
-    let question = d.question.as_deref()?;
-    Some(Fix {
-        title: "Mark as needing clarification".into(),
-        edits: vec![TextEdit {
-            span: Span::new(d.span.end, d.span.end),
-            new_text: format!(" [NEEDS CLARIFICATION: {}]", one_line(question)),
-        }],
-    })
+/// The marker that records `question` right after the flagged words:
+/// ` [NEEDS CLARIFICATION: …]`.
+pub fn marker(question: &str) -> String {
+    format!(" [NEEDS CLARIFICATION: {}]", one_line(question))
 }
 
 fn one_line(s: &str) -> String {

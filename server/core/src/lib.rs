@@ -15,6 +15,7 @@ pub mod config;
 pub mod decompose;
 pub mod diagnostic;
 pub mod highlight;
+pub mod incremental;
 pub mod index;
 pub mod kind;
 pub mod lexicon;

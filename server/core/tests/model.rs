@@ -158,3 +158,18 @@ fn parses_crlf_and_non_ascii_without_losing_offsets() {
     assert_eq!(doc.statements.len(), 1);
     assert_eq!(doc.line_of(text.find("TBD").unwrap()), 2);
 }
+
+/// pulldown-cmark reads a `---` … `---` pair anywhere as a metadata block; only one at the
+/// start is front matter (a second one would classify the document by text far down).
+#[test]
+fn only_a_leading_yaml_block_is_front_matter() {
+    let later = "# Notes\n\nSome text.\n\n---\nkind: adr\n---\n\nMore text.\n";
+    let doc = SpecDoc::parse(later, ParseOptions::default());
+    assert!(doc.front_matter.is_none(), "{:?}", doc.front_matter);
+    let leading = "---\nkind: adr\n---\n\n# Title\n";
+    let doc = SpecDoc::parse(leading, ParseOptions::default());
+    assert_eq!(
+        doc.front_matter.as_ref().and_then(|f| f.get_str("kind")),
+        Some("adr")
+    );
+}

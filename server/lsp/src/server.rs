@@ -12,6 +12,7 @@ use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::{Value, json};
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::incremental::{self, Parts};
 use specwright_core::index::{Coverage, coverage, covering_tasks, folder_of};
 use specwright_core::syntax::normalize;
 use specwright_core::syntax::{IdKind, IdRole};
@@ -82,7 +83,21 @@ struct Document {
     revision: u64,
     doc_type: DocType,
     result: Option<Arc<DocResult>>,
+    /// A large document's findings kept by part, for edits to update (see [`Backend::quick`]).
+    parts: Arc<tokio::sync::Mutex<Option<KeptParts>>>,
 }
+
+/// [`Parts`] and what they were computed under: a configuration or cross-file change makes
+/// them stale.
+struct KeptParts {
+    parts: Parts,
+    generation: u64,
+    revision: u64,
+}
+
+/// How long typing must pause before a large document, whose edits were re-analysed by part,
+/// is analysed whole again: the document-wide rules' findings settle then.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The outcome of analysing one version of a document.
 struct DocResult {
@@ -221,7 +236,7 @@ impl Backend {
     /// no newer edit arrived meanwhile (latest edit wins) and returned either way.
     async fn analyse(&self, uri: &Uri) -> Option<Arc<DocResult>> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
-        let (rope, version, revision, doc_type) = {
+        let (rope, version, revision, doc_type, slot) = {
             let doc = self.inner.docs.get(uri)?;
             if let Some(r) = &doc.result
                 && r.version == doc.version
@@ -230,7 +245,13 @@ impl Backend {
             {
                 return Some(r.clone());
             }
-            (doc.rope.clone(), doc.version, doc.revision, doc.doc_type)
+            (
+                doc.rope.clone(),
+                doc.version,
+                doc.revision,
+                doc.doc_type,
+                doc.parts.clone(),
+            )
         };
         let this = self.clone();
         let uri_owned = uri.clone();
@@ -271,6 +292,21 @@ impl Backend {
             if doc.version == version && doc.revision == result.revision {
                 doc.result = Some(result.clone());
             }
+        }
+        // A large document keeps its findings by part, for the next edits to update. The lock
+        // is taken here so that an edit arriving meanwhile waits for the parts.
+        if result.analysis.is_some() && result.rope.len_bytes() >= incremental::MIN_SIZE {
+            let mut kept = slot.lock_owned().await;
+            let result = result.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Some(a) = &result.analysis {
+                    *kept = Parts::split(&result.rope.to_string(), a).map(|parts| KeptParts {
+                        parts,
+                        generation,
+                        revision,
+                    });
+                }
+            });
         }
         if let Some(reach) = &result.facts_changed_in {
             self.recheck(reach, uri).await;
@@ -346,8 +382,110 @@ impl Backend {
         }
     }
 
-    /// Push mode: analyse and publish, unless a newer version arrived meanwhile.
+    /// The diagnostics of the current version of a large document, from the parts kept for an
+    /// earlier one: only the part the edits touched is analysed again. `None` when the
+    /// document is small, has no parts yet, or the edit needs a whole analysis. The
+    /// document-wide rules' findings are the last whole analysis's until [`Backend::settle`].
+    async fn quick(&self, uri: &Uri) -> Option<(i32, Vec<Diagnostic>)> {
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let (rope, version, revision, slot) = {
+            let doc = self.inner.docs.get(uri)?;
+            let current = doc.result.as_ref().is_some_and(|r| {
+                r.version == doc.version && r.revision == doc.revision && r.generation == generation
+            });
+            if current
+                || doc.doc_type != DocType::Markdown
+                || doc.rope.len_bytes() < incremental::MIN_SIZE
+            {
+                return None;
+            }
+            (
+                doc.rope.clone(),
+                doc.version,
+                doc.revision,
+                doc.parts.clone(),
+            )
+        };
+        let this = self.clone();
+        let uri = uri.clone();
+        // Held while updating: edits arriving meanwhile wait and then build on this one.
+        let mut kept = slot.lock_owned().await;
+        let job = tokio::task::spawn_blocking(move || {
+            let k = kept.as_mut()?;
+            if k.generation != generation
+                || k.revision != revision
+                || k.parts.classification().kind == specwright_core::DocKind::Tasks
+            {
+                *kept = None;
+                return None;
+            }
+            let path = uri.to_file_path().map(|p| p.into_owned());
+            let loaded = match &path {
+                Some(p) => this.config_for(p),
+                None => Arc::new(LoadedConfig::defaults(PathBuf::from("."))),
+            };
+            let config = loaded.resolve(&this.editor_settings());
+            let text = rope.to_string();
+            let updated = {
+                let index = this.inner.index.read();
+                loaded.update_parts(&mut k.parts, &config, path.as_deref(), &text, &index)
+            };
+            if !updated {
+                *kept = None;
+                return None;
+            }
+            let enc = this.encoding();
+            let docs_url = config
+                .docs_url()
+                .map(|u| u.trim_end_matches('/').to_string());
+            let diagnostics = k
+                .parts
+                .diagnostics()
+                .iter()
+                .filter_map(|d| to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref()))
+                .collect();
+            Some((version, diagnostics))
+        });
+        job.await.ok().flatten()
+    }
+
+    /// After an edit answered by [`Backend::quick`]: once typing has paused, analyses the
+    /// whole document and publishes (push) or asks the client to pull again, so the
+    /// document-wide findings catch up. A newer edit makes this one moot.
+    fn settle(&self, uri: Uri, version: i32) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            if this.inner.docs.get(&uri).map(|d| d.version) != Some(version) {
+                return;
+            }
+            if this.pull() {
+                if this.analyse(&uri).await.is_some() {
+                    let _ = this.inner.client.workspace_diagnostic_refresh().await;
+                }
+            } else {
+                this.publish_whole(uri).await;
+            }
+        });
+    }
+
+    /// Push mode: publish the diagnostics of the current version, unless a newer version
+    /// arrived meanwhile.
     async fn publish(&self, uri: Uri) {
+        if let Some((version, diagnostics)) = self.quick(&uri).await {
+            if self.inner.docs.get(&uri).map(|d| d.version) == Some(version) {
+                self.inner
+                    .client
+                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                    .await;
+            }
+            self.settle(uri, version);
+            return;
+        }
+        self.publish_whole(uri).await;
+    }
+
+    async fn publish_whole(&self, uri: Uri) {
         let Some(result) = self.analyse(&uri).await else {
             return;
         };
@@ -600,14 +738,11 @@ fn to_lsp_diagnostic(
     docs_url: Option<&str>,
 ) -> Option<Diagnostic> {
     let severity = convert::severity(d.severity)?;
-    // Every finding with a question can also be marked for clarification in place.
-    let clarify = (d.rule != "incomplete-marker")
-        .then(|| clarify::clarification_fix(d))
-        .flatten();
+    // The clarification marker every finding with a question offers is made in
+    // `code_action` from the question: large documents carry thousands of findings.
     let fixes: Vec<Value> = d
         .fixes
         .iter()
-        .chain(clarify.as_ref())
         .map(|f| {
             json!({
                 "title": f.title,
@@ -837,6 +972,7 @@ impl LanguageServer for Backend {
                 revision: 0,
                 doc_type,
                 result: None,
+                parts: Arc::default(),
             },
         );
         if doc_type == DocType::Config {
@@ -959,6 +1095,26 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
+        let refresh = self
+            .inner
+            .session
+            .read()
+            .map(|s| s.refresh_support)
+            .unwrap_or(false);
+        // Only a client that pulls again when asked can be given part-updated findings: the
+        // document-wide ones settle later.
+        if refresh && let Some((version, items)) = self.quick(&uri).await {
+            self.settle(uri, version);
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items,
+                    },
+                }),
+            ));
+        }
         let Some(result) = self.result_for(&uri).await else {
             return Ok(DocumentDiagnosticReportResult::Report(
                 DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport::default()),
@@ -1356,7 +1512,33 @@ impl LanguageServer for Backend {
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
                     edit: Some(edit),
-                    is_preferred: Some(fix["title"] != "Mark as needing clarification"),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
+            // Every finding with a question can also be marked for clarification in place.
+            if let Some(question) = data["question"].as_str()
+                && data["rule"] != "incomplete-marker"
+            {
+                let edit = WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: uri.clone(),
+                            version,
+                        },
+                        edits: vec![OneOf::Left(TextEdit {
+                            range: Range::new(d.range.end, d.range.end),
+                            new_text: clarify::marker(question),
+                        })],
+                    }])),
+                    ..Default::default()
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: "Mark as needing clarification".into(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(edit),
+                    is_preferred: Some(false),
                     ..Default::default()
                 }));
             }

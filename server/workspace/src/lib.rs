@@ -7,6 +7,7 @@ pub mod changes;
 pub mod tasks;
 
 use specwright_core::config::{self, ConfigFile, FILE_NAME};
+use specwright_core::incremental::Parts;
 use specwright_core::index::{DocumentFacts, WorkspaceIndex};
 use specwright_core::kind::classify;
 use specwright_core::rules::{self, Date};
@@ -84,6 +85,32 @@ impl LoadedConfig {
             index,
             today: Some(today()),
         })
+    }
+
+    /// Moves `parts`, the findings of a large document kept by part, to `text` after an edit,
+    /// re-analysing only the part the edit touched (see [`specwright_core::incremental`]).
+    /// `false` when the whole document must be analysed instead.
+    pub fn update_parts(
+        &self,
+        parts: &mut Parts,
+        config: &Config,
+        path: Option<&Path>,
+        text: &str,
+        index: &WorkspaceIndex,
+    ) -> bool {
+        let rel = path.and_then(|p| self.relative(p));
+        let location = path.map(location_of);
+        parts.update(
+            text,
+            &AnalysisInput {
+                text,
+                path: rel.as_deref(),
+                location: location.as_deref(),
+                config,
+                index,
+                today: Some(today()),
+            },
+        )
     }
 
     /// What the workspace index keeps of the document at `path`.

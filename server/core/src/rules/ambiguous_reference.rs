@@ -111,6 +111,10 @@ impl Rule for AmbiguousReference {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         // Scenarios name their actor in the Given step; `they` there is that actor.

@@ -82,6 +82,10 @@ impl Rule for AndOr {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for unit in &ctx.scope.units {

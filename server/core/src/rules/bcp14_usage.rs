@@ -48,6 +48,10 @@ impl Rule for Bcp14Usage {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         if DECLARES.is_match(&doc.prose) {

@@ -29,6 +29,10 @@ impl Rule for ComparativeWithoutBaseline {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         word_findings(
             doc,

@@ -47,6 +47,10 @@ impl Rule for EarsForm {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         if !is_ears_document(doc, ctx) {
             return Vec::new();

@@ -48,6 +48,10 @@ impl Rule for IncompleteMarker {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, _ctx: &Context<'_>) -> Vec<Diagnostic> {
         MARKER
             .captures_iter(&doc.prose)

@@ -332,6 +332,13 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Findings in `doc`; severities are applied by the engine from the configuration.
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic>;
+    /// Whether the rule's findings in a part of a document (from a top-level `#` or `##`
+    /// heading to the next) depend only on that part read under its level-1 heading: then an
+    /// edit re-runs the rule on the edited part alone ([`crate::incremental`]). A test over
+    /// the corpus holds every local rule to it.
+    fn local(&self) -> bool {
+        false
+    }
 }
 
 static REGISTRY: &[&dyn Rule] = &[

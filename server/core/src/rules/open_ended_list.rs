@@ -29,6 +29,10 @@ impl Rule for OpenEndedList {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let lexicon = word_list(ctx, META.id, WORDS);
         let mut out = Vec::new();

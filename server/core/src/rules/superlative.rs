@@ -28,6 +28,10 @@ impl Rule for Superlative {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         word_findings(
             doc,

@@ -59,6 +59,10 @@ impl Rule for TemplatePlaceholder {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         // A template's placeholders are its purpose (`spec-template.md`, `adr-template.md`).
         let name = ctx.location.or(ctx.path).unwrap_or("");

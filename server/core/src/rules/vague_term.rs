@@ -41,6 +41,10 @@ impl Rule for VagueTerm {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         word_findings(
             doc,

@@ -31,6 +31,10 @@ impl Rule for WeakPhrase {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         word_findings(
             doc,

@@ -302,8 +302,15 @@ impl<'a> Walker<'a> {
                     dest_span,
                 });
             }
+            // pulldown-cmark also takes a `---` … `---` pair further down for a metadata
+            // block: only one at the very start (after a BOM) is the document's front matter.
             Tag::MetadataBlock(MetadataBlockKind::YamlStyle) => {
-                self.front_matter = Some(FrontMatter::empty(span));
+                if self.text[..span.start]
+                    .trim_start_matches('\u{feff}')
+                    .is_empty()
+                {
+                    self.front_matter = Some(FrontMatter::empty(span));
+                }
                 self.verbatim += 1;
             }
             Tag::MetadataBlock(MetadataBlockKind::PlusesStyle) => self.verbatim += 1,

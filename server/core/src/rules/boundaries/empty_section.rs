@@ -27,6 +27,10 @@ impl Rule for EmptySection {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         // Proposals (KEPs, RFCs) leave later-stage sections empty by design; ADRs have their
         // own section rules.

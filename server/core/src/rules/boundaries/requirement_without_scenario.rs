@@ -25,6 +25,10 @@ impl Rule for RequirementWithoutScenario {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, _ctx: &Context<'_>) -> Vec<Diagnostic> {
         doc.sections
             .iter()

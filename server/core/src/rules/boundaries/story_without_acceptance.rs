@@ -42,6 +42,10 @@ impl Rule for StoryWithoutAcceptance {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         if !matches!(ctx.kind, DocKind::Spec | DocKind::Requirements) {
             return Vec::new();

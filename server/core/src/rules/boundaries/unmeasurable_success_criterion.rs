@@ -33,6 +33,10 @@ impl Rule for UnmeasurableSuccessCriterion {
         &META
     }
 
+    fn local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &SpecDoc, _ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for o in doc.ids.iter().filter(|o| o.role == IdRole::Definition) {
