@@ -45,6 +45,50 @@ pub struct Analysis {
     pub failures: Vec<RuleFailure>,
 }
 
+/// Analyses the rules' own examples once, as a spec, a plan, a tasks file and an ADR, so that
+/// the regular expressions and word automata the rules build on first use are ready before a
+/// user's first document: a server calls it while its client is still starting up.
+pub fn warm_up() {
+    let config = Config::default();
+    let index = WorkspaceIndex::default();
+    let text: String = rules::registry()
+        .iter()
+        .map(|r| format!("{}\n\n{}\n\n", r.meta().doc.example, r.meta().doc.fix))
+        .collect();
+    for path in [
+        "specs/001-warm-up/spec.md",
+        "specs/001-warm-up/plan.md",
+        "specs/001-warm-up/tasks.md",
+        "docs/adr/0001-warm-up.md",
+    ] {
+        analyze(AnalysisInput {
+            text: &text,
+            path: Some(path),
+            location: None,
+            config: &config,
+            index: &index,
+            today: None,
+        });
+    }
+}
+
+/// From this size on, the independent steps of an analysis run in parallel; below it the
+/// whole analysis takes a few milliseconds and threads would cost more than they save.
+const PARALLEL_SIZE: usize = 64 * 1024;
+
+/// `a` and `b`, on two threads when `parallel`.
+fn both<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     run(input, None, |_| true)
 }
@@ -63,8 +107,12 @@ pub(crate) fn run(
         },
     );
     let classification = classification.unwrap_or_else(|| classify(input.path, &doc, input.config));
-    let scope = Scope::compute(&doc, classification.kind, input.config);
-    let facts = DocumentFacts::of(&doc, classification, input.location.unwrap_or_default());
+    let large = input.text.len() >= PARALLEL_SIZE;
+    let (scope, facts) = both(
+        large,
+        || Scope::compute(&doc, classification.kind, input.config),
+        || DocumentFacts::of(&doc, classification, input.location.unwrap_or_default()),
+    );
     let ctx = Context {
         scope: &scope,
         facts: &facts,
@@ -76,15 +124,29 @@ pub(crate) fn run(
         kind: classification.kind,
         family: classification.family,
     };
+    let enabled: Vec<(&dyn rules::Rule, Severity)> = rules::registry()
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            (*rule, input.config.severity(meta.id, meta.default_severity))
+        })
+        .filter(|&(rule, severity)| severity != Severity::Off && select(rule))
+        .collect();
+    let check = |&(rule, severity): &(&dyn rules::Rule, Severity)| {
+        let found = catch_unwind(AssertUnwindSafe(|| rule.check(&doc, &ctx)));
+        (rule.meta(), severity, found)
+    };
+    // The rules are independent: a large document's run on every core.
+    let outcomes: Vec<_> = if large {
+        use rayon::prelude::*;
+        enabled.par_iter().map(check).collect()
+    } else {
+        enabled.iter().map(check).collect()
+    };
     let mut diagnostics = Vec::new();
     let mut failures = Vec::new();
-    for rule in rules::registry() {
-        let meta = rule.meta();
-        let severity = input.config.severity(meta.id, meta.default_severity);
-        if severity == Severity::Off || !select(*rule) {
-            continue;
-        }
-        match catch_unwind(AssertUnwindSafe(|| rule.check(&doc, &ctx))) {
+    for (meta, severity, found) in outcomes {
+        match found {
             Ok(found) => diagnostics.extend(found.into_iter().map(|mut d| {
                 d.severity = if d.demoted { Severity::Hint } else { severity };
                 d

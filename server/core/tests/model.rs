@@ -173,3 +173,39 @@ fn only_a_leading_yaml_block_is_front_matter() {
         Some("adr")
     );
 }
+
+/// A large document's sentences and statements are found by several threads, a run of units
+/// each: the runs must join into what each copy of a fragment has on its own.
+#[test]
+fn large_documents_split_sentences_and_statements_like_small_ones() {
+    let fragment = "## Part\n\nThe editor MUST save drafts. It SHOULD sync them, e.g. hourly.\n\n- **FR-001**: The system shall not lose data.\n- When offline, the editor MUST queue edits.\n\n";
+    let small = SpecDoc::parse(fragment, ParseOptions::default());
+    let copies = 3000;
+    let big = SpecDoc::parse(&fragment.repeat(copies), ParseOptions::default());
+    assert!(big.units.len() > 8192, "{} units", big.units.len());
+    assert_eq!(big.sentences.len(), copies * small.sentences.len());
+    assert_eq!(big.statements.len(), copies * small.statements.len());
+    for (i, chunk) in big.statements.chunks(small.statements.len()).enumerate() {
+        let shift = i * fragment.len();
+        for (b, s) in chunk.iter().zip(&small.statements) {
+            assert_eq!(b.span, s.span.offset(shift));
+            let words = |st: &specwright_core::syntax::Statement| {
+                st.keywords
+                    .iter()
+                    .map(|k| (k.span.start, k.word.clone()))
+                    .collect::<Vec<_>>()
+            };
+            let shifted: Vec<_> = words(s)
+                .into_iter()
+                .map(|(at, w)| (at + shift, w))
+                .collect();
+            assert_eq!(words(b), shifted);
+            assert_eq!(b.ears.is_some(), s.ears.is_some());
+        }
+    }
+    for (i, chunk) in big.sentences.chunks(small.sentences.len()).enumerate() {
+        for (b, s) in chunk.iter().zip(&small.sentences) {
+            assert_eq!(b.span, s.span.offset(i * fragment.len()));
+        }
+    }
+}

@@ -778,6 +778,8 @@ fn contains(range: &Range, pos: Position) -> bool {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        // The rules' expressions compile on first use: have them ready for the first document.
+        tokio::task::spawn_blocking(specwright_core::analysis::warm_up);
         let caps = &params.capabilities;
         let encoding = Encoding::negotiate(
             caps.general

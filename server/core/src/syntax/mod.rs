@@ -133,6 +133,9 @@ pub struct SpecDoc {
     line_starts: Vec<usize>,
 }
 
+/// Units per thread task when a large document's sentences and statements are found.
+const UNITS_PER_TASK: usize = 4096;
+
 /// What parsing needs besides the text.
 #[derive(Debug, Clone, Copy)]
 pub struct ParseOptions<'a> {
@@ -149,11 +152,7 @@ impl Default for ParseOptions<'static> {
 
 impl SpecDoc {
     pub fn parse(text: &str, options: ParseOptions<'_>) -> SpecDoc {
-        let mut doc = markdown::parse(text);
-        sentences::segment(&mut doc);
-        doc.ids = ids::find(&doc, options.id_patterns);
-        doc.statements = statements::find(&doc);
-        doc
+        SpecDoc::parse_outline(text, options).with_sentences()
     }
 
     /// Structure, prose units and ids, without sentences and statements: what the workspace
@@ -168,10 +167,52 @@ impl SpecDoc {
     /// An outline with its sentences and statements filled in: the same as [`SpecDoc::parse`].
     pub fn with_sentences(mut self) -> SpecDoc {
         if self.sentences.is_empty() {
-            sentences::segment(&mut self);
-            self.statements = statements::find(&self);
+            (self.sentences, self.statements) = self.sentences_and_statements();
         }
         self
+    }
+
+    /// Sentences and statements, unit by unit. Each unit's depend on that unit alone, so a
+    /// large document's units are shared out among threads in runs of [`UNITS_PER_TASK`].
+    fn sentences_and_statements(&self) -> (Vec<Sentence>, Vec<Statement>) {
+        use rayon::prelude::*;
+        let n = self.units.len();
+        let work = |from: usize| {
+            let to = (from + UNITS_PER_TASK).min(n);
+            let units = &self.units[from..to];
+            let range = Span::new(
+                units.iter().map(|u| u.span.start).min().unwrap_or(0),
+                units.iter().map(|u| u.span.end).max().unwrap_or(0),
+            );
+            let keywords = statements::keyword_matches(self, range);
+            let mut sentences = Vec::new();
+            let mut found = Vec::new();
+            for ui in from..to {
+                let first = sentences.len();
+                sentences::of_unit(self, ui, &mut sentences);
+                statements::of_unit(self, ui, &sentences[first..], &keywords, &mut found);
+            }
+            (sentences, found)
+        };
+        let runs: Vec<(Vec<Sentence>, Vec<Statement>)> = if n > UNITS_PER_TASK {
+            (0..n)
+                .step_by(UNITS_PER_TASK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(work)
+                .collect()
+        } else if n > 0 {
+            vec![work(0)]
+        } else {
+            Vec::new()
+        };
+        let mut sentences = Vec::with_capacity(runs.iter().map(|r| r.0.len()).sum());
+        let mut found = Vec::with_capacity(runs.iter().map(|r| r.1.len()).sum());
+        for (s, f) in runs {
+            sentences.extend(s);
+            found.extend(f);
+        }
+        (sentences, found)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -277,6 +318,6 @@ impl SpecDoc {
 
 pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }

@@ -16,18 +16,15 @@ const NEVER_ENDS: &[&str] = &[
     "a.k.a", "u.s", "e.t.a", "ch", "seq",
 ];
 
-pub(super) fn segment(doc: &mut SpecDoc) {
-    let mut sentences = Vec::new();
-    for (unit_index, unit) in doc.units.iter().enumerate() {
-        let prose = doc.prose_slice(unit.span);
-        for span in split(prose) {
-            sentences.push(Sentence {
-                span: span.offset(unit.span.start),
-                unit: unit_index,
-            });
-        }
+/// The sentences of unit `unit_index`, appended to `out`.
+pub(super) fn of_unit(doc: &SpecDoc, unit_index: usize, out: &mut Vec<Sentence>) {
+    let unit = doc.units[unit_index];
+    for span in split(doc.prose_slice(unit.span)) {
+        out.push(Sentence {
+            span: span.offset(unit.span.start),
+            unit: unit_index,
+        });
     }
-    doc.sentences = sentences;
 }
 
 /// Sentence spans within `text`, trimmed of surrounding white space.

@@ -1,7 +1,7 @@
 //! Requirement statements: list items and sentences that carry a requirement id, a normative
 //! keyword (RFC 2119 / RFC 8174) or an EARS clause.
 
-use super::{BlockKind, Ears, IdRole, SpecDoc, ears};
+use super::{BlockKind, Ears, IdRole, Sentence, SpecDoc, ears};
 use crate::span::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -51,53 +51,80 @@ static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-pub(super) fn find(doc: &SpecDoc) -> Vec<Statement> {
-    let mut out = Vec::new();
-    for (ui, unit) in doc.units.iter().enumerate() {
-        let block = &doc.blocks[unit.block];
-        let whole_unit = match block.kind {
-            BlockKind::ListItem { .. } => true,
-            BlockKind::Paragraph => block
-                .parent
-                .is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { .. })),
-            BlockKind::Heading { .. } | BlockKind::CodeBlock { .. } | BlockKind::HtmlBlock => {
-                continue;
-            }
-            _ => false,
-        };
-        let spans: Vec<Span> = if whole_unit {
-            vec![doc.trimmed(unit.span)]
-        } else {
-            // Sentences come in unit order: the unit's are one run, found by binary search
-            // (a scan per unit is quadratic on large documents).
-            let from = doc.sentences.partition_point(|s| s.unit < ui);
-            doc.sentences[from..]
-                .iter()
-                .take_while(|s| s.unit == ui)
-                .map(|s| s.span)
-                .collect()
-        };
-        for span in spans {
-            if let Some(statement) = statement(doc, span, unit.block) {
-                out.push(statement);
-            }
-        }
-    }
-    out
+/// Every keyword match in the prose of `range`, searched once: searching each sentence on its
+/// own pays the regex's per-search set-up a hundred thousand times in a large document.
+pub(super) fn keyword_matches(doc: &SpecDoc, range: Span) -> Vec<Span> {
+    KEYWORD
+        .find_iter(doc.prose_slice(range))
+        .map(|m| Span::new(range.start + m.start(), range.start + m.end()))
+        .collect()
 }
 
-fn statement(doc: &SpecDoc, span: Span, block: usize) -> Option<Statement> {
+/// The statements of unit `ui`, whose sentences are `sentences`, appended to `out`;
+/// `keywords` are [`keyword_matches`] over a range that holds the unit.
+pub(super) fn of_unit(
+    doc: &SpecDoc,
+    ui: usize,
+    sentences: &[Sentence],
+    keywords: &[Span],
+    out: &mut Vec<Statement>,
+) {
+    let unit = &doc.units[ui];
+    let block = &doc.blocks[unit.block];
+    let whole_unit = match block.kind {
+        BlockKind::ListItem { .. } => true,
+        BlockKind::Paragraph => block
+            .parent
+            .is_some_and(|p| matches!(doc.blocks[p].kind, BlockKind::ListItem { .. })),
+        BlockKind::Heading { .. } | BlockKind::CodeBlock { .. } | BlockKind::HtmlBlock => {
+            return;
+        }
+        _ => false,
+    };
+    if whole_unit {
+        out.extend(statement(doc, doc.trimmed(unit.span), unit.block, keywords));
+    } else {
+        for s in sentences {
+            out.extend(statement(doc, s.span, unit.block, keywords));
+        }
+    }
+}
+
+/// The keyword matches inside `span`, as a search of the span alone finds them: taken from
+/// the whole-prose search `all`, unless a match there crosses the span's edges or a word
+/// runs across them (then `\b` and leftmost matching could differ, and the span is searched).
+fn matches_in(doc: &SpecDoc, span: Span, all: &[Span]) -> Vec<Span> {
+    let bytes = doc.prose.as_bytes();
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let from = all.partition_point(|m| m.end <= span.start);
+    let near = all[from..].iter().take_while(|m| m.start < span.end);
+    let edges_differ = (span.start > 0 && word(span.start - 1)) || word(span.end);
+    if edges_differ || near.clone().any(|m| !span.covers(*m)) {
+        KEYWORD
+            .find_iter(doc.prose_slice(span))
+            .map(|m| Span::new(span.start + m.start(), span.start + m.end()))
+            .collect()
+    } else {
+        near.copied().collect()
+    }
+}
+
+fn statement(doc: &SpecDoc, span: Span, block: usize, all: &[Span]) -> Option<Statement> {
     let prose = doc.prose_slice(span);
-    let keywords: Vec<Keyword> = KEYWORD
-        .find_iter(prose)
+    let bytes = doc.prose.as_bytes();
+    let keywords: Vec<Keyword> = matches_in(doc, span, all)
+        .into_iter()
         // `SHALL/MUST`, `MUST/SHOULD`: keywords named, not used.
-        .filter(|m| !prose[..m.start()].ends_with('/') && !prose[m.end()..].starts_with('/'))
-        .filter_map(|m| {
-            keyword(
-                m.as_str(),
-                Span::new(span.start + m.start(), span.start + m.end()),
-            )
+        .filter(|m| {
+            let slash_before = m.start > span.start && bytes[m.start - 1] == b'/';
+            let slash_after = m.end < span.end && bytes[m.end] == b'/';
+            !(slash_before || slash_after)
         })
+        .filter_map(|m| keyword(doc.prose_slice(m), m))
         .collect();
     let ids: Vec<usize> = doc
         .id_range(span)
