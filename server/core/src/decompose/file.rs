@@ -350,7 +350,9 @@ pub fn render(
         }
         TaskFormat::Kiro => {
             head.push_str(&value.id);
-            if !value.id.contains('.') {
+            // Kiro's top-level numbers end in a dot (`1.`); a spec-kit id (`T014`) in a Kiro
+            // file does not, or it would no longer read as an id.
+            if value.id.bytes().all(|b| b.is_ascii_digit()) {
                 head.push('.');
             }
             head.push(' ');
@@ -491,6 +493,21 @@ mod tests {
             assert_eq!(back.tasks.len(), 1, "{text}");
             assert_eq!(back.tasks[0].value, v, "{text}");
         }
+    }
+
+    /// Found by the short fuzz run: a spec-kit task in a Kiro file rendered as `T014.` and
+    /// stopped being a task.
+    #[test]
+    fn a_spec_kit_id_in_a_kiro_file_survives_rendering() {
+        let text = "- [ ] 1. Endpoint\n- [ ] T014 [TEST] Cover the edge cases\n";
+        let f = parse(text, TaskFormat::Kiro);
+        assert_eq!(f.tasks.len(), 2);
+        let rendered = render(&f.tasks[1].value, TaskFormat::Kiro, "", false).join("\n") + "\n";
+        assert_eq!(rendered, "- [ ] T014 [TEST] Cover the edge cases\n");
+        assert_eq!(
+            parse(&rendered, TaskFormat::Kiro).tasks[0].value,
+            f.tasks[1].value
+        );
     }
 
     #[test]
