@@ -268,6 +268,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .enable_all()
                 .build()?;
             runtime.block_on(specwright_lsp::run_stdio());
+            // After `exit` a read of stdin may still be pending (clients need not close it):
+            // it must not keep the process alive.
+            runtime.shutdown_background();
             Ok(ExitCode::SUCCESS)
         }
     }

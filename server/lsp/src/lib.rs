@@ -10,6 +10,7 @@ pub mod convert;
 mod index;
 mod navigation;
 mod server;
+mod transport;
 
 pub use server::{Backend, COMMANDS};
 
@@ -25,9 +26,13 @@ pub async fn run_stdio() {
         }
         b
     });
-    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    tower_lsp_server::Server::new(
+        transport::gate(tokio::io::stdin()),
+        tokio::io::stdout(),
+        socket,
+    )
+    .serve(service)
+    .await;
     let backend = backend.lock().ok().and_then(|b| b.clone());
     if let Some(b) = backend {
         b.end_runs().await;

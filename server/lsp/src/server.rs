@@ -87,6 +87,16 @@ struct Document {
     parts: Arc<tokio::sync::Mutex<Option<KeptParts>>>,
 }
 
+/// What [`Backend::quick`] could do for an edit.
+enum Quick {
+    /// The diagnostics of this version, from the part the edit touched.
+    Answer(i32, Vec<Diagnostic>),
+    /// A newer edit arrived while this one waited: it is answered instead.
+    Superseded,
+    /// The document needs a whole analysis (small, no parts yet, or the edit was refused).
+    Whole,
+}
+
 /// [`Parts`] and what they were computed under: a configuration or cross-file change makes
 /// them stale.
 struct KeptParts {
@@ -383,33 +393,38 @@ impl Backend {
     }
 
     /// The diagnostics of the current version of a large document, from the parts kept for an
-    /// earlier one: only the part the edits touched is analysed again. `None` when the
-    /// document is small, has no parts yet, or the edit needs a whole analysis. The
-    /// document-wide rules' findings are the last whole analysis's until [`Backend::settle`].
-    async fn quick(&self, uri: &Uri) -> Option<(i32, Vec<Diagnostic>)> {
+    /// earlier one: only the part the edits touched is analysed again. `scheduled` is the
+    /// version the caller was started for: when a newer one has arrived by the time the parts
+    /// are free, this one is [`Quick::Superseded`]. The document-wide rules' findings are the
+    /// last whole analysis's until [`Backend::settle`].
+    async fn quick(&self, uri: &Uri, scheduled: Option<i32>) -> Quick {
+        let Some(slot) = self.inner.docs.get(uri).map(|d| d.parts.clone()) else {
+            return Quick::Whole;
+        };
+        // Held while updating: edits arriving meanwhile wait and then build on this one.
+        let mut kept = slot.lock_owned().await;
         let generation = self.inner.generation.load(Ordering::SeqCst);
-        let (rope, version, revision, slot) = {
-            let doc = self.inner.docs.get(uri)?;
+        let Some((rope, version, revision)) = ({
+            let Some(doc) = self.inner.docs.get(uri) else {
+                return Quick::Whole;
+            };
+            // A flood of edits: while this one waited, a newer one arrived and is answered on
+            // its own.
+            if scheduled.is_some_and(|v| v != doc.version) {
+                return Quick::Superseded;
+            }
             let current = doc.result.as_ref().is_some_and(|r| {
                 r.version == doc.version && r.revision == doc.revision && r.generation == generation
             });
-            if current
-                || doc.doc_type != DocType::Markdown
-                || doc.rope.len_bytes() < incremental::MIN_SIZE
-            {
-                return None;
-            }
-            (
-                doc.rope.clone(),
-                doc.version,
-                doc.revision,
-                doc.parts.clone(),
-            )
+            (!current
+                && doc.doc_type == DocType::Markdown
+                && doc.rope.len_bytes() >= incremental::MIN_SIZE)
+                .then(|| (doc.rope.clone(), doc.version, doc.revision))
+        }) else {
+            return Quick::Whole;
         };
         let this = self.clone();
         let uri = uri.clone();
-        // Held while updating: edits arriving meanwhile wait and then build on this one.
-        let mut kept = slot.lock_owned().await;
         let job = tokio::task::spawn_blocking(move || {
             let k = kept.as_mut()?;
             if k.generation != generation
@@ -446,7 +461,10 @@ impl Backend {
                 .collect();
             Some((version, diagnostics))
         });
-        job.await.ok().flatten()
+        match job.await {
+            Ok(Some((version, diagnostics))) => Quick::Answer(version, diagnostics),
+            _ => Quick::Whole,
+        }
     }
 
     /// After an edit answered by [`Backend::quick`]: once typing has paused, analyses the
@@ -472,17 +490,22 @@ impl Backend {
     /// Push mode: publish the diagnostics of the current version, unless a newer version
     /// arrived meanwhile.
     async fn publish(&self, uri: Uri) {
-        if let Some((version, diagnostics)) = self.quick(&uri).await {
-            if self.inner.docs.get(&uri).map(|d| d.version) == Some(version) {
-                self.inner
-                    .client
-                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-                    .await;
+        let scheduled = self.inner.docs.get(&uri).map(|d| d.version);
+        match self.quick(&uri, scheduled).await {
+            Quick::Answer(version, diagnostics) => {
+                if self.inner.docs.get(&uri).map(|d| d.version) == Some(version) {
+                    self.inner
+                        .client
+                        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                        .await;
+                }
+                self.settle(uri, version);
             }
-            self.settle(uri, version);
-            return;
+            Quick::Superseded => {}
+            // Latest edit wins: an edit already followed by another is not analysed.
+            Quick::Whole if self.inner.docs.get(&uri).map(|d| d.version) != scheduled => {}
+            Quick::Whole => self.publish_whole(uri).await,
         }
-        self.publish_whole(uri).await;
     }
 
     async fn publish_whole(&self, uri: Uri) {
@@ -1105,7 +1128,7 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         // Only a client that pulls again when asked can be given part-updated findings: the
         // document-wide ones settle later.
-        if refresh && let Some((version, items)) = self.quick(&uri).await {
+        if refresh && let Quick::Answer(version, items) = self.quick(&uri, None).await {
             self.settle(uri, version);
             return Ok(DocumentDiagnosticReportResult::Report(
                 DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
