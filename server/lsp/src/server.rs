@@ -85,6 +85,9 @@ struct Document {
     result: Option<Arc<DocResult>>,
     /// A large document's findings kept by part, for edits to update (see [`Backend::quick`]).
     parts: Arc<tokio::sync::Mutex<Option<KeptParts>>>,
+    /// Held while a published whole analysis runs: edits arriving meanwhile wait their turn,
+    /// and only the latest of them is analysed when it comes.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What [`Backend::quick`] could do for an edit.
@@ -502,9 +505,16 @@ impl Backend {
                 self.settle(uri, version);
             }
             Quick::Superseded => {}
-            // Latest edit wins: an edit already followed by another is not analysed.
-            Quick::Whole if self.inner.docs.get(&uri).map(|d| d.version) != scheduled => {}
-            Quick::Whole => self.publish_whole(uri).await,
+            Quick::Whole => {
+                let Some(turn) = self.inner.docs.get(&uri).map(|d| d.turn.clone()) else {
+                    return;
+                };
+                let _turn = turn.lock().await;
+                // Latest edit wins: an edit already followed by another is not analysed.
+                if self.inner.docs.get(&uri).map(|d| d.version) == scheduled {
+                    self.publish_whole(uri).await;
+                }
+            }
         }
     }
 
@@ -998,6 +1008,7 @@ impl LanguageServer for Backend {
                 doc_type,
                 result: None,
                 parts: Arc::default(),
+                turn: Arc::default(),
             },
         );
         if doc_type == DocType::Config {
