@@ -111,6 +111,8 @@ type Governing = (Arc<LoadedConfig>, Arc<Config>);
 
 #[derive(Default)]
 struct Configs {
+    /// Settings beneath every configuration file, as an editor's settings are.
+    editor: specwright_core::config::ConfigFile,
     by_dir: Mutex<HashMap<PathBuf, Governing>>,
     by_file: Mutex<HashMap<PathBuf, Governing>>,
     defaults: std::sync::OnceLock<Arc<Config>>,
@@ -129,7 +131,7 @@ impl Configs {
                     Some(e) => e,
                     None => {
                         let loaded = Arc::new(LoadedConfig::read(&path)?);
-                        let config = Arc::new(loaded.resolve(&Default::default()));
+                        let config = Arc::new(loaded.resolve(&self.editor));
                         if let Ok(mut m) = self.by_file.lock() {
                             m.insert(path, (loaded.clone(), config.clone()));
                         }
@@ -138,11 +140,12 @@ impl Configs {
                 }
             }
             None => {
+                let loaded = LoadedConfig::defaults(dir.clone());
                 let config = self
                     .defaults
-                    .get_or_init(|| Arc::new(Config::default()))
+                    .get_or_init(|| Arc::new(loaded.resolve(&self.editor)))
                     .clone();
-                (Arc::new(LoadedConfig::defaults(dir.clone())), config)
+                (Arc::new(loaded), config)
             }
         };
         if let Ok(mut m) = self.by_dir.lock() {
@@ -153,10 +156,22 @@ impl Configs {
 }
 
 pub fn run(paths: &[PathBuf]) -> anyhow::Result<Report> {
+    run_with(paths, Default::default())
+}
+
+/// `run` with `editor` settings layered beneath every configuration file (the evaluation
+/// harness turns every rule on this way, to measure the rules that are off by default).
+pub fn run_with(
+    paths: &[PathBuf],
+    editor: specwright_core::config::ConfigFile,
+) -> anyhow::Result<Report> {
     let mut errors = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut config_files: Vec<PathBuf> = Vec::new();
-    let configs = Configs::default();
+    let configs = Configs {
+        editor,
+        ..Default::default()
+    };
     for p in paths {
         if p.is_dir() {
             for f in walk_markdown(p) {

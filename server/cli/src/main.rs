@@ -2,7 +2,7 @@
 //! same analysis the language server runs.
 
 mod adr;
-mod check;
+use specwright::check;
 mod dispatch;
 mod init;
 mod output;
@@ -222,7 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             out,
                             "{:width$}  {:8}  {}",
                             m.id,
-                            m.default_severity.as_str(),
+                            m.default_severity().as_str(),
                             m.summary
                         )?;
                     }

@@ -128,7 +128,10 @@ pub(crate) fn run(
         .iter()
         .map(|rule| {
             let meta = rule.meta();
-            (*rule, input.config.severity(meta.id, meta.default_severity))
+            (
+                *rule,
+                input.config.severity(meta.id, meta.default_severity()),
+            )
         })
         .filter(|&(rule, severity)| severity != Severity::Off && select(rule))
         .collect();

@@ -168,6 +168,30 @@ pub fn classify(path: Option<&str>, doc: &SpecDoc, config: &Config) -> Classific
     }
 }
 
+/// Whether an OpenSpec spec is a change delta rather than a capability's main spec: it lives
+/// under `changes/<id>/specs/`, or its sections are `ADDED` / `MODIFIED` / `REMOVED` /
+/// `RENAMED Requirements` (or it calls itself a delta).
+pub fn is_openspec_delta(path: Option<&str>, doc: &SpecDoc) -> bool {
+    let under_changes = path.is_some_and(|p| {
+        let p = p.replace('\\', "/");
+        let parts: Vec<&str> = p.split('/').collect();
+        parts
+            .windows(3)
+            .any(|w| w[0] == "changes" && parts.contains(&"specs") && !w[1].is_empty())
+            && parts.iter().position(|x| *x == "changes")
+                < parts.iter().rposition(|x| *x == "specs")
+    });
+    under_changes
+        || doc.sections.iter().any(|s| {
+            let t = s.title.trim().to_ascii_lowercase();
+            ["added", "modified", "removed", "renamed"]
+                .iter()
+                .any(|w| t.starts_with(w) && (t.len() == w.len() || t[w.len()..].starts_with(' ')))
+                || t.starts_with("delta for")
+                || t.ends_with("(delta)")
+        })
+}
+
 /// Lowercased section titles, for convention checks.
 struct Headings {
     titles: Vec<String>,

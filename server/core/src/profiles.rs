@@ -38,7 +38,13 @@ const SPEC_KIT_SPEC: Profile = Profile {
         },
         SectionSpec {
             title: "Success Criteria",
-            synonyms: &["success criteria", "measurable outcomes"],
+            // The older spec-kit template ends with a Review & Acceptance Checklist instead.
+            synonyms: &[
+                "success criteria",
+                "measurable outcomes",
+                "review & acceptance checklist",
+                "review and acceptance checklist",
+            ],
             level: 2,
             hint: "- **SC-001**: A measurable outcome, with a number.",
         },
@@ -68,13 +74,24 @@ const KIRO_REQUIREMENTS: Profile = Profile {
     required: &[
         SectionSpec {
             title: "Introduction",
-            synonyms: &["introduction", "overview"],
+            synonyms: &[
+                "introduction",
+                "overview",
+                "summary",
+                "概要",
+                "導入",
+                "はじめに",
+                "背景",
+                "概述",
+                "简介",
+                "介绍",
+            ],
             level: 2,
             hint: "What the feature is and why.",
         },
         SectionSpec {
             title: "Requirements",
-            synonyms: &["requirements", "requirement "],
+            synonyms: &["requirements", "requirement ", "要件", "需求"],
             level: 2,
             hint: "### Requirement 1, with a **User Story** and numbered EARS **Acceptance Criteria**.",
         },
@@ -116,7 +133,7 @@ const OPENSPEC_SPEC: Profile = Profile {
     required: &[
         SectionSpec {
             title: "Purpose",
-            synonyms: &["purpose"],
+            synonyms: &["purpose", "目的", "概述", "overview"],
             level: 2,
             hint: "What this capability is for.",
         },
@@ -140,13 +157,21 @@ const PROPOSAL: Profile = Profile {
     required: &[
         SectionSpec {
             title: "Summary",
-            synonyms: &["summary"],
+            synonyms: &["summary", "abstract", "overview"],
             level: 2,
             hint: "The proposal in one paragraph.",
         },
         SectionSpec {
             title: "Motivation",
-            synonyms: &["motivation"],
+            // KEPs state motivation as Goals / Non-Goals, RFCs often as the problem they solve.
+            synonyms: &[
+                "motivation",
+                "goals",
+                "problem",
+                "problems",
+                "background",
+                "rationale",
+            ],
             level: 2,
             hint: "Why this is needed; Goals and Non-Goals.",
         },

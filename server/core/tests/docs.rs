@@ -33,7 +33,7 @@ fn generated_docs_match_the_registry() {
         );
         index.push_str(&format!(
             "| [`{id}`]({id}.md) | {} | {} |\n",
-            m.default_severity,
+            m.default_severity(),
             m.summary,
             id = m.id
         ));

@@ -26,7 +26,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                     "shortDescription": { "text": m.summary },
                     "fullDescription": { "text": m.doc.what },
                     "help": { "text": m.doc.why, "markdown": m.markdown() },
-                    "defaultConfiguration": { "level": m.default_severity.sarif_level() },
+                    "defaultConfiguration": { "level": m.default_severity().sarif_level() },
                 })
             }
             None => json!({

@@ -13,7 +13,7 @@ pub struct AmbiguousReference;
 static META: RuleMeta = RuleMeta {
     id: "ambiguous-reference",
     summary: "A pronoun (it, they, them) could refer to more than one thing.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags *it*, *they* and *them* in a requirement when the same sentence names two or more different \
 things the pronoun could stand for, matched in number (\"the client … the server … it\"; \"the files … the \

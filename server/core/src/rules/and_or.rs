@@ -12,7 +12,7 @@ pub struct AndOr;
 static META: RuleMeta = RuleMeta {
     id: "and-or",
     summary: "A requirement combines alternatives ambiguously (and/or, either/or, read/write as alternatives).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags *and/or*, *either/or* and two plain words joined by a slash (`email/SMS`) in normative text \
 (INCOSE R15 combinators), and two words joined by a slash where they name a means (\"notify by \

@@ -12,7 +12,7 @@ pub struct Bcp14Usage;
 static META: RuleMeta = RuleMeta {
     id: "bcp14-usage",
     summary: "BCP 14 keywords are misused: lower-case keywords in a document that declares RFC 2119, or capitals that are not keywords (WILL, MUSTN'T).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "In a document that declares BCP 14 (the RFC 2119 / RFC 8174 boilerplate, or any mention of \
 RFC 2119, RFC 8174 or BCP 14), flags lower-case *must*, *shall*, *should* (and their negations) in \

@@ -11,7 +11,7 @@ const WORDS: &str = include_str!("../data/comparative.txt");
 static META: RuleMeta = RuleMeta {
     id: "comparative-without-baseline",
     summary: "A requirement compares (faster, better, more secure, improved) without saying than what.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags comparatives in normative text — *faster*, *better*, *easier*, *smaller*, *more secure*, \
 *more reliable*, *improved*, *reduced* — when the clause names no baseline: no \"than …\", \"compared \

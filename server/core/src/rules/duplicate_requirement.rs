@@ -13,7 +13,7 @@ pub struct DuplicateRequirement;
 static META: RuleMeta = RuleMeta {
     id: "duplicate-requirement",
     summary: "Two requirement statements say nearly the same thing.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Compares the requirement statements of a document by their word pairs (lower-cased, ids, \
 keywords and filler words removed) and flags a statement whose Jaccard similarity with an earlier one \

@@ -13,7 +13,7 @@ pub struct EarsForm;
 static META: RuleMeta = RuleMeta {
     id: "ears-form",
     summary: "An acceptance criterion in an EARS document fits no EARS pattern, or is malformed (WHEN without SHALL, IF without THEN).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "In EARS documents — Kiro and cc-sdd `requirements.md`, or any document whose front matter says \
 `ears: true` — checks each numbered acceptance criterion against the EARS patterns (Mavin et al.): \

@@ -12,7 +12,7 @@ pub struct IncompleteMarker;
 static META: RuleMeta = RuleMeta {
     id: "incomplete-marker",
     summary: "A marker says this part of the document is unfinished (TBD, TODO, `[NEEDS CLARIFICATION: …]`).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags the markers authors leave where a decision or a fact is still missing: `TBD`, `TBC`, \
 `TBA`, `TODO`, `FIXME`, `XXX` (in capitals), runs of question marks (`???`) and spec-kit's \

@@ -14,7 +14,7 @@ pub struct MissingNormativeKeyword;
 static META: RuleMeta = RuleMeta {
     id: "missing-normative-keyword",
     summary: "An item in a requirements list states no obligation (no MUST, SHALL, SHOULD, WILL).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags requirement items — list items of a specification labelled with a requirement id (`FR-004`, \
 `NFR-2`, `REQ-7`), or top-level items under a Requirements section — that contain no *shall*, *must*, *will* or *should* in any case. \

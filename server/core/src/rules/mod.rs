@@ -13,6 +13,7 @@ mod comparative_without_baseline;
 mod duplicate_requirement;
 mod ears_form;
 mod incomplete_marker;
+pub mod measured;
 mod missing_normative_keyword;
 mod non_singular;
 mod open_ended_list;
@@ -120,19 +121,30 @@ pub struct RuleMeta {
     pub id: &'static str,
     /// One line.
     pub summary: &'static str,
-    pub default_severity: Severity,
+    /// What a right finding of this rule deserves (`Error` for structural breakage, `Hint`
+    /// for suggestions). The default a user gets is earned: see [`RuleMeta::default_severity`].
+    pub severity: Severity,
     pub doc: RuleDoc,
 }
 
 impl RuleMeta {
+    /// The severity on by default: the intended one, as far as the rule's measured precision
+    /// on documents nobody here wrote earns it ([`measured`]).
+    pub fn default_severity(&self) -> Severity {
+        measured::of(self.id).map_or(self.severity.min(Severity::Info), |m| {
+            m.earned(self.severity)
+        })
+    }
+
     /// The rule's page in Markdown: `specwright explain`, hover, `docs/rules/<id>.md`.
     pub fn markdown(&self) -> String {
         let d = &self.doc;
         format!(
-            "# {id}\n\n{summary}\n\nDefault severity: `{sev}`. Configure in `specwright.toml`:\n\n```toml\n[rules]\n{id} = \"{sev}\"\n```\n\n## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n## Example\n\n```markdown\n{example}\n```\n\n## Use instead\n\n```markdown\n{fix}\n```\n\nSuppress one occurrence with `<!-- specwright-disable-next-line {id} -->` on the line before it.\n",
+            "# {id}\n\n{summary}\n\nDefault severity: `{sev}`. Configure in `specwright.toml`:\n\n```toml\n[rules]\n{id} = \"{sev}\"\n```\n\n## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n## Example\n\n```markdown\n{example}\n```\n\n## Use instead\n\n```markdown\n{fix}\n```\n\n## Measured\n\n{measured}\n\nSuppress one occurrence with `<!-- specwright-disable-next-line {id} -->` on the line before it.\n",
+            measured = measured::markdown(self.id),
             id = self.id,
             summary = self.summary,
-            sev = self.default_severity,
+            sev = self.default_severity(),
             what = d.what.trim(),
             why = d.why.trim(),
             example = d.example.trim(),
@@ -402,7 +414,7 @@ pub fn catalogue() -> serde_json::Value {
                 serde_json::json!({
                     "id": m.id,
                     "summary": m.summary,
-                    "defaultSeverity": m.default_severity.as_str(),
+                    "defaultSeverity": m.default_severity().as_str(),
                     "doc": m.markdown(),
                 })
             })

@@ -12,7 +12,7 @@ pub struct NonSingular;
 static META: RuleMeta = RuleMeta {
     id: "non-singular",
     summary: "One statement carries several requirements (two binding keywords, or one keyword over a list of actions).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags requirement statements that hold more than one requirement (INCOSE R18, singularity): two or \
 more binding keywords (\"MUST log … and MUST encrypt …\"), or one keyword governing a list of actions (\"shall \

@@ -12,7 +12,7 @@ const WORDS: &str = include_str!("../data/open-ended-list.txt");
 static META: RuleMeta = RuleMeta {
     id: "open-ended-list",
     summary: "A requirement's list does not close (etc., and so on, including but not limited to).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags open-ended lists in normative text: *etc.*, *and so on*, *and more*, *among others*, *including \
 but not limited to*, *and the like*, *or similar* (INCOSE R9). A quick fix closes the list by removing the \

@@ -12,7 +12,7 @@ pub struct PassiveWithoutAgent;
 static META: RuleMeta = RuleMeta {
     id: "passive-without-agent",
     summary: "A passive requirement hides who acts (\"The data shall be validated.\" — by whom?).",
-    default_severity: Severity::Info,
+    severity: Severity::Info,
     doc: RuleDoc {
         what: "Flags requirement statements in the passive voice — a binding keyword, *be* and a past participle \
 (\"MUST be validated\", \"shall be sent\") — with no \"by …\" agent in the clause, when the subject is not the \

@@ -11,7 +11,7 @@ const WORDS: &str = include_str!("../data/superlative.txt");
 static META: RuleMeta = RuleMeta {
     id: "superlative",
     summary: "A requirement asks for the best, the optimum or \"as fast as possible\", with no bound.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags superlatives and optimisation verbs in normative text: *best*, *optimal*, *maximise*, \
 *minimise*, *optimise*, *fastest*, *as fast as possible*, *as soon as possible*. Not flagged when the clause \

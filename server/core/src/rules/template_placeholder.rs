@@ -13,7 +13,7 @@ pub struct TemplatePlaceholder;
 static META: RuleMeta = RuleMeta {
     id: "template-placeholder",
     summary: "Template text was left unfilled (`[FEATURE NAME]`, `[DATE]`, `$ARGUMENTS`, `[###-feature-name]`).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags placeholders that spec templates (spec-kit, Kiro, OpenSpec, MADR, company templates) ask \
 the author to replace: bracketed capitals such as `[FEATURE NAME]` or `[DATE]`, numbered-folder \

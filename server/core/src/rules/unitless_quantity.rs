@@ -12,7 +12,7 @@ pub struct UnitlessQuantity;
 static META: RuleMeta = RuleMeta {
     id: "unitless-quantity",
     summary: "A bound states a number with no unit (\"within 5\", \"a timeout of 30\", \"at most 100\").",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags numbers in bounds — after *within*, *under*, *at most*, *at least*, *up to*, *less/more/fewer \
 than*, *no more than*, *exceed*, *timeout of*, *limit of*, *maximum of*, *interval of* and the like — that are \

@@ -11,7 +11,7 @@ const WORDS: &str = include_str!("../data/universal-quantifier.txt");
 static META: RuleMeta = RuleMeta {
     id: "universal-quantifier",
     summary: "A requirement uses an absolute (all, every, always, never, none, any) that is rarely verifiable.",
-    default_severity: Severity::Off,
+    severity: Severity::Off,
     doc: RuleDoc {
         what: "Flags universal quantifiers in normative text: *all*, *every*, *always*, *never*, *none*, *any* \
 (INCOSE R32). Off by default — absolutes are often exactly what is meant (\"never log passwords\", \

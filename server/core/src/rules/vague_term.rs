@@ -20,7 +20,7 @@ pub(crate) const WORDS: &str = include_str!("../data/vague-term.txt");
 static META: RuleMeta = RuleMeta {
     id: "vague-term",
     summary: "A requirement uses a quality nobody can measure (fast, user-friendly, robust, scalable…).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags subjective or unmeasurable qualities in normative text (requirement items, sentences with a \
 binding keyword, acceptance scenarios): *fast*, *efficient*, *user-friendly*, *intuitive*, *robust*, \

@@ -13,7 +13,7 @@ pub struct WeakModal;
 static META: RuleMeta = RuleMeta {
     id: "weak-modal",
     summary: "A requirement uses a non-binding modal (may, might, could, can, would) where a binding keyword is expected.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags lower-case *may*, *might*, *could*, *can* and *would* in requirement items and statements that \
 carry no binding keyword (MUST, SHALL, SHOULD, `shall`, `must`, `should`, `will`). An upper-case BCP 14 `MAY` is a \

@@ -11,7 +11,7 @@ const WORDS: &str = include_str!("../data/weak-phrase.txt");
 static META: RuleMeta = RuleMeta {
     id: "weak-phrase",
     summary: "An escape clause or weak phrase makes a requirement unverifiable (if possible, as appropriate, try to…).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags escape clauses and weak phrases in normative text (NASA ARM \"weak phrases\", INCOSE R8 \
 escape clauses, R10 superfluous infinitives): *as appropriate*, *if possible*, *where applicable*, *as \

@@ -15,7 +15,7 @@ pub struct AdrDate;
 static META: RuleMeta = RuleMeta {
     id: "adr-date",
     summary: "An ADR's date is not an ISO 8601 calendar date (YYYY-MM-DD), is missing where the folder's records carry one, or lies in the future (hint).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Reads the date from MADR front matter (`date:`) or a `Date:` line (adr-tools writes one under \
 the title). Reports a date that is not `YYYY-MM-DD` or not a real day (`2026-02-30`); the quick fix rewrites \

@@ -61,7 +61,7 @@ const MADR: &[Required] = &[
 static META: RuleMeta = RuleMeta {
     id: "adr-missing-section",
     summary: "An ADR lacks a section its format requires (Nygard: Context, Decision, Consequences; MADR: Context and Problem Statement, Considered Options, Decision Outcome), or the section is empty.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Checks each Architecture Decision Record against its format: Michael Nygard's (and adr-tools') \
 records need Context, Decision and Consequences (the status is `adr-status`'s concern); MADR records need \

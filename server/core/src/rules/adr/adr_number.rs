@@ -11,7 +11,7 @@ pub struct AdrNumber;
 static META: RuleMeta = RuleMeta {
     id: "adr-number",
     summary: "Two ADRs of a folder share a number, a record's title and file name disagree on its number, or the numbering has a gap (hint).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Numbers records by their file name (`0007-use-grpc.md`, `adr-007.md`), else by their title \
 (`# 7. Use gRPC`, `# ADR-0007: Use gRPC`). Reports a number another record of the same folder also uses \

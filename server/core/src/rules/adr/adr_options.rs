@@ -13,7 +13,7 @@ pub struct AdrOptions;
 static META: RuleMeta = RuleMeta {
     id: "adr-options",
     summary: "A MADR record lists fewer than two Considered Options, or its Decision Outcome chooses an option that is not listed (hint).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "In MADR records, counts the items of Considered Options (MADR's `…` filler line aside) and \
 reports a list with fewer than two. Compares the option named by `Chosen option: \"…\"` with the listed \

@@ -13,7 +13,7 @@ pub struct AdrStatus;
 static META: RuleMeta = RuleMeta {
     id: "adr-status",
     summary: "An ADR's status is not in the lifecycle (proposed, accepted, rejected, deprecated, superseded), or a Nygard record has no status.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Reads the status where the record keeps it — MADR front matter `status:`, a `## Status` section \
 (adr-tools), or a `Status:` line — and compares its first word with the lifecycle: `[adr].lifecycle` in \

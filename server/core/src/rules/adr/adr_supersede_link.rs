@@ -13,7 +13,7 @@ pub struct AdrSupersedeLink;
 static META: RuleMeta = RuleMeta {
     id: "adr-supersede-link",
     summary: "An ADR is superseded without naming its successor, links to a record that does not exist, or states a supersede/amend the other record does not mirror.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Reads the links between records — adr-tools' lines (`Supersedes [1. Title](0001-title.md)`, \
 `Superseded by …`, `Amends …`, `Amended by …`) and MADR's `status: superseded by ADR-0005` — and reports: a \

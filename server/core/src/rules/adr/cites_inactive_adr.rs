@@ -13,7 +13,7 @@ pub struct CitesInactiveAdr;
 static META: RuleMeta = RuleMeta {
     id: "cites-inactive-adr",
     summary: "A spec, plan, design or task list cites an ADR whose status is superseded, deprecated or rejected.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Finds the records a specification, plan, requirements, design, task list or proposal cites — \
 `ADR-0007`, `ADR 7`, or a link to the record's file — and looks them up in the workspace's ADRs (those under \

@@ -11,7 +11,7 @@ pub struct DanglingReference;
 static META: RuleMeta = RuleMeta {
     id: "dangling-reference",
     summary: "A reference to an id that nothing in the feature folder defines (FR-009, `_Requirements: 3.4_`, T019).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags references to requirement, success-criterion, story, use-case, acceptance-criterion and task \
 ids that no document of the same folder defines: `FR-009` in a plan when the spec stops at FR-008, Kiro's \

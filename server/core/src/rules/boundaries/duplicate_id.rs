@@ -10,7 +10,7 @@ pub struct DuplicateId;
 static META: RuleMeta = RuleMeta {
     id: "duplicate-id",
     summary: "The same requirement, task or story id is defined twice.",
-    default_severity: Severity::Error,
+    severity: Severity::Error,
     doc: RuleDoc {
         what: "Flags an id defined a second time — as the label of a list item or heading — within the same section \
 of a document (two `FR-003` items, two `T012` task lines). Table rows that repeat ids (traceability \

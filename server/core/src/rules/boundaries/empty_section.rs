@@ -11,7 +11,7 @@ pub struct EmptySection;
 static META: RuleMeta = RuleMeta {
     id: "empty-section",
     summary: "A section has a heading and no content (or only comments and template placeholders).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "In specifications, plans, task lists and designs, flags a heading with no sub-sections whose body is empty, or holds only HTML comments (template \
 instructions) or unfilled placeholders such as `[Describe …]`.",

@@ -10,7 +10,7 @@ pub struct IdSequence;
 static META: RuleMeta = RuleMeta {
     id: "id-sequence",
     summary: "Ids of one family skip a number or go backwards (FR-001, FR-002, FR-004) (hint).",
-    default_severity: Severity::Hint,
+    severity: Severity::Hint,
     doc: RuleDoc {
         what: "Within each section, checks each lettered id family (`FR`, `NFR`, `SC`, …) in the order its \
 definitions appear: a number that skips ahead or goes back is hinted. Renumbering is sometimes deliberate \

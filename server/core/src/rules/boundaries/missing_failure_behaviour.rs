@@ -14,7 +14,7 @@ pub struct MissingFailureBehaviour;
 static META: RuleMeta = RuleMeta {
     id: "missing-failure-behaviour",
     summary: "Requirements involve networks, files, input or concurrency, but nothing in the folder says what happens on failure.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags a specification whose requirements mention external calls, I/O, user input or concurrency \
 (API, network, request, upload, file, database, external service, input, concurrent, …) when neither it nor \

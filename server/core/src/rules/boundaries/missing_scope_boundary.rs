@@ -11,7 +11,7 @@ pub struct MissingScopeBoundary;
 static META: RuleMeta = RuleMeta {
     id: "missing-scope-boundary",
     summary: "The spec says what is in scope but nowhere what is out of scope (no Out of Scope, Non-Goals or exclusion).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags a specification (spec-kit spec, Kiro or cc-sdd requirements, a proposal) when neither it nor any \
 other document of its folder states a scope boundary: an Out of Scope, Non-Goals, Scope or Boundary Context \

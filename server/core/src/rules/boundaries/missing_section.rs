@@ -19,7 +19,7 @@ struct Required {
 static META: RuleMeta = RuleMeta {
     id: "missing-section",
     summary: "A section the document's profile requires is missing (e.g. Success Criteria in a spec-kit spec).",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Checks documents against the built-in profile of their kind and family — spec-kit spec (User \
 Scenarios & Testing, Requirements, Success Criteria) and plan (Summary, Technical Context), Kiro \
@@ -32,6 +32,18 @@ work is done, without Requirements an agent works from the stories' prose.",
         fix: "## Success Criteria\n\n- **SC-001**: 95% of shares reach every member within 5 seconds.",
     },
 };
+
+/// Whether a normalised heading title names the section `syn`: it starts with it
+/// ("Requirements (mandatory)"), ends with it as a word ("Functional Requirements", "Cost
+/// Tracker - Requirements"), or, for titles in scripts without spaces (要件, 概要), holds it.
+fn title_names(title: &str, syn: &str) -> bool {
+    let syn = syn.trim_end();
+    title.starts_with(syn)
+        || title
+            .strip_suffix(syn)
+            .is_some_and(|head| head.ends_with(|c: char| !c.is_alphanumeric()))
+        || (!syn.is_ascii() && title.contains(syn))
+}
 
 impl Rule for MissingSection {
     fn meta(&self) -> &'static RuleMeta {
@@ -76,12 +88,17 @@ impl Rule for MissingSection {
                 )
             }
         };
+        // An OpenSpec change delta (`## ADDED Requirements` under `changes/<id>/specs/`) says
+        // what changes in a capability; its Purpose lives in the main spec it patches.
+        let delta = ctx.family == crate::kind::Family::OpenSpec
+            && crate::kind::is_openspec_delta(ctx.location.or(ctx.path), doc);
         let missing: Vec<&Required> = required
             .iter()
+            .filter(|r| !(delta && r.title == "Purpose"))
             .filter(|r| {
                 !doc.sections.iter().any(|s| {
                     let t = normalize_title(&s.title);
-                    r.synonyms.iter().any(|syn| t.starts_with(syn.as_str()))
+                    r.synonyms.iter().any(|syn| title_names(&t, syn))
                 })
             })
             .collect();

@@ -12,7 +12,7 @@ pub struct OrphanTask;
 static META: RuleMeta = RuleMeta {
     id: "orphan-task",
     summary: "A task that covers no requirement or story (hint).",
-    default_severity: Severity::Hint,
+    severity: Severity::Hint,
     doc: RuleDoc {
         what: "In a tasks file whose tasks cite requirements systematically (most of them do), flags a task that \
 cites none and has no subtask that does. Setup and polish tasks legitimately serve no single requirement, \

@@ -9,7 +9,7 @@ pub struct RequirementWithoutScenario;
 static META: RuleMeta = RuleMeta {
     id: "requirement-without-scenario",
     summary: "An OpenSpec `### Requirement:` has no `#### Scenario:`.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags an OpenSpec `### Requirement: …` section with no `#### Scenario: …` sub-section. OpenSpec's own \
 validator requires at least one scenario per requirement.",

@@ -12,7 +12,7 @@ pub struct StoryWithoutAcceptance;
 static META: RuleMeta = RuleMeta {
     id: "story-without-acceptance",
     summary: "A user story or requirement block has no acceptance scenario or criterion.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags a spec-kit `### User Story N` section with no Given/When/Then scenario, and a Kiro `### \
 Requirement N` section with no numbered acceptance criteria.",

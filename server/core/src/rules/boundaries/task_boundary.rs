@@ -13,7 +13,7 @@ pub struct TaskBoundary;
 static META: RuleMeta = RuleMeta {
     id: "task-boundary",
     summary: "A task has no context boundary (files it may touch) in a tasks file that uses them, or names a boundary component that [boundaries] does not map (hint).",
-    default_severity: Severity::Hint,
+    severity: Severity::Hint,
     doc: RuleDoc {
         what: "In a tasks file where some tasks carry a boundary (`- Boundary: src/auth/**` or Kiro's \
 `_Boundary: …_`, as \"Decompose into tasks\" writes them), flags an open task without one. Also flags a \

@@ -11,7 +11,7 @@ pub struct UncoveredRequirement;
 static META: RuleMeta = RuleMeta {
     id: "uncovered-requirement",
     summary: "A requirement (or user story) that no task in the folder's tasks file covers.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Once a feature folder has a tasks file, checks that the spec's requirements are covered by tasks, at \
 the level the tasks file works at. When most tasks cite requirement ids (`(FR-001)`, Kiro's \

@@ -12,7 +12,7 @@ pub struct UnmeasurableSuccessCriterion;
 static META: RuleMeta = RuleMeta {
     id: "unmeasurable-success-criterion",
     summary: "A success criterion (SC-###) or non-functional requirement states no number, unit or observable threshold.",
-    default_severity: Severity::Warning,
+    severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags `SC-###` success criteria and `NFR-###` requirements whose text has no number and no observable \
 threshold (*zero*, *no*, *none*, *all*, *every*, *never*, *always*).",

@@ -1,0 +1,335 @@
+//! `cargo run --release -p specwright-eval [-- --wild DIR] [--unlabelled FILE] [--write]`
+//!
+//! Checks the wild set exactly as `specwright check` does, matches every finding against the
+//! labels in `eval/labels/`, and prints per rule and per document kind, for the tuning and the
+//! test half: findings, labelled, precision with its 95 % Wilson interval, recall on the recall
+//! labels, findings still unlabelled, findings per 1,000 words of prose and analysis time per
+//! MB. `--unlabelled FILE` writes the findings no label matches (to be judged); `--write`
+//! writes `server/core/src/rules/measured.tsv`, which the rule docs quote.
+
+use specwright_core::config::RuleSetting;
+use specwright_core::{Severity, rules};
+use specwright_eval::*;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    found: usize,
+    labelled: usize,
+    right: usize,
+}
+
+impl Tally {
+    fn add(&mut self, verdict: Option<bool>) {
+        self.found += 1;
+        if let Some(v) = verdict {
+            self.labelled += 1;
+            self.right += usize::from(v);
+        }
+    }
+
+    fn precision(&self) -> String {
+        if self.labelled == 0 {
+            return "–".into();
+        }
+        let (lo, hi) = wilson(self.right, self.labelled);
+        format!(
+            "{:.2} [{:.2}–{:.2}]",
+            self.right as f64 / self.labelled as f64,
+            lo,
+            hi
+        )
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Recall {
+    raised: usize,
+    found: usize,
+}
+
+impl Recall {
+    fn show(&self) -> String {
+        if self.raised == 0 {
+            return "–".into();
+        }
+        format!(
+            "{:.2} ({}/{})",
+            self.found as f64 / self.raised as f64,
+            self.found,
+            self.raised
+        )
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut wild = default_wild();
+    let mut unlabelled_out: Option<PathBuf> = None;
+    let mut write = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--wild" => wild = PathBuf::from(args.next().unwrap_or_default()),
+            "--unlabelled" => unlabelled_out = args.next().map(PathBuf::from),
+            "--write" => write = true,
+            other => anyhow::bail!("unknown argument {other:?}"),
+        }
+    }
+    if !wild.is_dir() {
+        println!(
+            "specwright-eval: the wild set is not here ({}): it lives in ../shared/fixtures/wild next to the project; nothing measured",
+            wild.display()
+        );
+        return Ok(());
+    }
+    let root = root();
+    let split = Split::read(&root.join("eval/split.json"))?;
+    let labels: Vec<Label> = read_jsonl(&root.join("eval/labels/precision.jsonl"))?;
+    let recall: Vec<RecallLabel> = read_jsonl(&root.join("eval/labels/recall.jsonl"))?;
+    let verdicts: HashMap<Key, bool> = labels.iter().map(|l| (l.key(), l.verdict)).collect();
+
+    let wild_str = wild.to_string_lossy().to_string();
+    let started = Instant::now();
+    // Rules that are off by default still run (as hints) so that they stay measured; the
+    // default set's figures count only the rules on by default.
+    let editor = specwright_core::config::ConfigFile {
+        rules: Some(
+            rules::registry()
+                .iter()
+                .filter(|r| r.meta().default_severity() == Severity::Off)
+                .map(|r| {
+                    (
+                        r.meta().id.to_string(),
+                        RuleSetting::Severity(Severity::Hint),
+                    )
+                })
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    let report = specwright::check::run_with(std::slice::from_ref(&wild), editor)?;
+    let elapsed = started.elapsed();
+    let observed = observe(&report, &wild_str);
+
+    let mut bytes = 0usize;
+    let mut words: BTreeMap<Half, usize> = BTreeMap::new();
+    let mut texts: HashMap<String, &str> = HashMap::new();
+    for s in &report.sources {
+        let Some(rel) = s.path.strip_prefix(&wild_str) else {
+            continue;
+        };
+        let rel = rel.trim_start_matches('/');
+        bytes += s.text.len();
+        if let Some(h) = split.half_of(rel) {
+            *words.entry(h).or_default() += prose_words(&s.text);
+        }
+        texts.insert(rel.to_string(), s.text.as_str());
+    }
+
+    let mut by_rule: BTreeMap<(String, Half), Tally> = BTreeMap::new();
+    let mut by_kind: BTreeMap<(String, Half), Tally> = BTreeMap::new();
+    let mut default_set: BTreeMap<Half, Tally> = BTreeMap::new();
+    let mut unlabelled = Vec::new();
+    for o in &observed {
+        let Some(h) = split.half_of(&o.path) else {
+            continue;
+        };
+        let v = verdicts.get(&o.key()).copied();
+        by_rule.entry((o.rule.clone(), h)).or_default().add(v);
+        by_kind.entry((o.kind.clone(), h)).or_default().add(v);
+        if rules::find(&o.rule).is_some_and(|r| r.meta().default_severity() != Severity::Off) {
+            default_set.entry(h).or_default().add(v);
+        }
+        if v.is_none() {
+            unlabelled.push(o);
+        }
+    }
+
+    // Recall: a raised problem is found when a finding of a rule that answers it starts on
+    // one of the lines holding the labelled text.
+    let mut on_line: HashMap<(&str, usize), Vec<&str>> = HashMap::new();
+    for o in &observed {
+        on_line
+            .entry((o.path.as_str(), o.line))
+            .or_default()
+            .push(o.rule.as_str());
+    }
+    let mut recall_by_kind: BTreeMap<(String, Half), Recall> = BTreeMap::new();
+    let mut recall_by_rule: BTreeMap<(String, Half), Recall> = BTreeMap::new();
+    let mut recall_all: BTreeMap<Half, Recall> = BTreeMap::new();
+    for r in &recall {
+        let (Some(h), Some(text)) = (split.half_of(&r.path), texts.get(&r.path)) else {
+            continue;
+        };
+        let lines = lines_matching(text, &r.line_text);
+        for p in &r.problems {
+            let answering = rules_for_problem(&p.kind);
+            let hit = lines.iter().any(|&l| {
+                on_line
+                    .get(&(r.path.as_str(), l))
+                    .is_some_and(|rs| rs.iter().any(|x| answering.contains(x)))
+            });
+            for e in [
+                recall_by_kind.entry((p.kind.clone(), h)).or_default(),
+                recall_all.entry(h).or_default(),
+            ] {
+                e.raised += 1;
+                e.found += usize::from(hit);
+            }
+            for rule in answering {
+                let e = recall_by_rule.entry((rule.to_string(), h)).or_default();
+                e.raised += 1;
+                e.found += usize::from(lines.iter().any(|&l| {
+                    on_line
+                        .get(&(r.path.as_str(), l))
+                        .is_some_and(|rs| rs.contains(rule))
+                }));
+            }
+        }
+    }
+
+    let mb = bytes as f64 / 1_048_576.0;
+    println!(
+        "# Specwright on the wild set ({} files, {:.1} MB; split seed {}; {} precision labels, {} recall lines)\n",
+        report.files_checked,
+        mb,
+        split.seed,
+        labels.len(),
+        recall.len()
+    );
+    println!(
+        "analysis: {:.0} ms in all, {:.0} ms per MB (check, release build)\n",
+        elapsed.as_secs_f64() * 1e3,
+        elapsed.as_secs_f64() * 1e3 / mb.max(1e-9)
+    );
+    let per_k = |n: usize, h: Half| {
+        let w = words.get(&h).copied().unwrap_or(0).max(1);
+        n as f64 * 1000.0 / w as f64
+    };
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "| rule | default | tuning found | labelled | precision | test found | labelled | precision | recall tuning | recall test | per 1k words (tuning/test) |"
+    );
+    let _ = writeln!(table, "|---|---|--:|--:|---|--:|--:|---|---|---|---|");
+    let mut measured = String::from(
+        "# rule\tdefault\ttest_labelled\ttest_right\ttuning_labelled\ttuning_right\trecall_raised\trecall_found\n",
+    );
+    for meta in rules::registry().iter().map(|r| r.meta()) {
+        let t = |h| {
+            by_rule
+                .get(&(meta.id.to_string(), h))
+                .copied()
+                .unwrap_or_default()
+        };
+        let r = |h| {
+            recall_by_rule
+                .get(&(meta.id.to_string(), h))
+                .copied()
+                .unwrap_or_default()
+        };
+        let (tu, te) = (t(Half::Tuning), t(Half::Test));
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2}/{:.2} |",
+            meta.id,
+            meta.default_severity(),
+            tu.found,
+            tu.labelled,
+            tu.precision(),
+            te.found,
+            te.labelled,
+            te.precision(),
+            r(Half::Tuning).show(),
+            r(Half::Test).show(),
+            per_k(tu.found, Half::Tuning),
+            per_k(te.found, Half::Test),
+        );
+        let (rt, rs) = (r(Half::Tuning), r(Half::Test));
+        let _ = writeln!(
+            measured,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            meta.id,
+            meta.default_severity(),
+            te.labelled,
+            te.right,
+            tu.labelled,
+            tu.right,
+            rt.raised + rs.raised,
+            rt.found + rs.found
+        );
+    }
+    println!("## Per rule\n\n{table}");
+
+    println!(
+        "## Per document kind\n\n| kind | half | found | labelled | precision |\n|---|---|--:|--:|---|"
+    );
+    for ((kind, h), t) in &by_kind {
+        println!(
+            "| {kind} | {} | {} | {} | {} |",
+            h.as_str(),
+            t.found,
+            t.labelled,
+            t.precision()
+        );
+    }
+
+    println!("\n## Recall by problem kind\n\n| problem | tuning | test |\n|---|---|---|");
+    let kinds: std::collections::BTreeSet<&String> =
+        recall_by_kind.keys().map(|(k, _)| k).collect();
+    for k in kinds {
+        let r = |h| {
+            recall_by_kind
+                .get(&(k.clone(), h))
+                .copied()
+                .unwrap_or_default()
+        };
+        println!(
+            "| {k} | {} | {} |",
+            r(Half::Tuning).show(),
+            r(Half::Test).show()
+        );
+    }
+
+    println!(
+        "\n## The default rule set\n\n| half | findings | labelled | precision | recall | unlabelled |\n|---|--:|--:|---|---|--:|"
+    );
+    for h in Half::BOTH {
+        let t = default_set.get(&h).copied().unwrap_or_default();
+        let r = recall_all.get(&h).copied().unwrap_or_default();
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            h.as_str(),
+            t.found,
+            t.labelled,
+            t.precision(),
+            r.show(),
+            t.found - t.labelled
+        );
+    }
+    let stale = stale(&labels, &recall, &wild);
+    println!("\nstale labels: {}", stale.len());
+
+    if let Some(path) = unlabelled_out {
+        let mut out = String::new();
+        for o in &unlabelled {
+            out.push_str(&serde_json::to_string(o)?);
+            out.push('\n');
+        }
+        std::fs::write(&path, out)?;
+        println!(
+            "{} unlabelled findings written to {}",
+            unlabelled.len(),
+            path.display()
+        );
+    }
+    if write {
+        let path = root.join("server/core/src/rules/measured.tsv");
+        std::fs::write(&path, measured)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
