@@ -132,6 +132,8 @@ fn main() -> anyhow::Result<()> {
     let mut by_rule: BTreeMap<(String, Half), Tally> = BTreeMap::new();
     let mut by_kind: BTreeMap<(String, Half), Tally> = BTreeMap::new();
     let mut default_set: BTreeMap<Half, Tally> = BTreeMap::new();
+    let mut earned_set: BTreeMap<Half, Tally> = BTreeMap::new();
+    let mut earned_rules: std::collections::BTreeSet<&str> = Default::default();
     let mut unlabelled = Vec::new();
     for o in &observed {
         let Some(h) = split.half_of(&o.path) else {
@@ -142,6 +144,12 @@ fn main() -> anyhow::Result<()> {
         by_kind.entry((o.kind.clone(), h)).or_default().add(v);
         if rules::find(&o.rule).is_some_and(|r| r.meta().default_severity() != Severity::Off) {
             default_set.entry(h).or_default().add(v);
+        }
+        if rules::find(&o.rule).is_some_and(|r| r.meta().earned_severity() != Severity::Off) {
+            earned_set.entry(h).or_default().add(v);
+            if let Some(r) = rules::find(&o.rule) {
+                earned_rules.insert(r.meta().id);
+            }
         }
         if v.is_none() {
             unlabelled.push(o);
@@ -160,6 +168,7 @@ fn main() -> anyhow::Result<()> {
     let mut recall_by_kind: BTreeMap<(String, Half), Recall> = BTreeMap::new();
     let mut recall_by_rule: BTreeMap<(String, Half), Recall> = BTreeMap::new();
     let mut recall_all: BTreeMap<Half, Recall> = BTreeMap::new();
+    let mut recall_earned: BTreeMap<Half, Recall> = BTreeMap::new();
     for r in &recall {
         let (Some(h), Some(text)) = (split.half_of(&r.path), texts.get(&r.path)) else {
             continue;
@@ -179,6 +188,18 @@ fn main() -> anyhow::Result<()> {
                 e.raised += 1;
                 e.found += usize::from(hit);
             }
+            let earned_hit = lines.iter().any(|&l| {
+                on_line.get(&(r.path.as_str(), l)).is_some_and(|rs| {
+                    rs.iter().any(|x| {
+                        answering.contains(x)
+                            && rules::find(x)
+                                .is_some_and(|r| r.meta().earned_severity() != Severity::Off)
+                    })
+                })
+            });
+            let e = recall_earned.entry(h).or_default();
+            e.raised += 1;
+            e.found += usize::from(earned_hit);
             for rule in answering {
                 let e = recall_by_rule.entry((rule.to_string(), h)).or_default();
                 e.raised += 1;
@@ -212,9 +233,9 @@ fn main() -> anyhow::Result<()> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| rule | default | tuning found | labelled | precision | test found | labelled | precision | recall tuning | recall test | per 1k words (tuning/test) |"
+        "| rule | default | earned | tuning found | labelled | precision | test found | labelled | precision | recall tuning | recall test | per 1k words (tuning/test) |"
     );
-    let _ = writeln!(table, "|---|---|--:|--:|---|--:|--:|---|---|---|---|");
+    let _ = writeln!(table, "|---|---|---|--:|--:|---|--:|--:|---|---|---|---|");
     let mut measured = String::from(
         "# rule\tdefault\ttest_labelled\ttest_right\ttuning_labelled\ttuning_right\trecall_raised\trecall_found\n",
     );
@@ -234,9 +255,10 @@ fn main() -> anyhow::Result<()> {
         let (tu, te) = (t(Half::Tuning), t(Half::Test));
         let _ = writeln!(
             table,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2}/{:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2}/{:.2} |",
             meta.id,
             meta.default_severity(),
+            meta.earned_severity(),
             tu.found,
             tu.labelled,
             tu.precision(),
@@ -300,6 +322,23 @@ fn main() -> anyhow::Result<()> {
     for h in Half::BOTH {
         let t = default_set.get(&h).copied().unwrap_or_default();
         let r = recall_all.get(&h).copied().unwrap_or_default();
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            h.as_str(),
+            t.found,
+            t.labelled,
+            t.precision(),
+            r.show(),
+            t.found - t.labelled
+        );
+    }
+    println!(
+        "\n## The earned rule set (rules whose measured precision earns them a default: {})\n\n| half | findings | labelled | precision | recall | unlabelled |\n|---|--:|--:|---|---|--:|",
+        earned_rules.iter().copied().collect::<Vec<_>>().join(", ")
+    );
+    for h in Half::BOTH {
+        let t = earned_set.get(&h).copied().unwrap_or_default();
+        let r = recall_earned.get(&h).copied().unwrap_or_default();
         println!(
             "| {} | {} | {} | {} | {} | {} |",
             h.as_str(),

@@ -64,6 +64,9 @@ impl Rule for IncompleteMarker {
                     && (doc.prose[..span.start].ends_with('-')
                         || doc.prose[span.end..].starts_with('-'));
                 if hyphenated
+                    || format_placeholder(&doc.prose, span)
+                    || names_the_word(&doc.prose, span)
+                    || quoted(&doc.prose, span)
                     || super::is_mention(&doc.prose, span)
                     || (text.starts_with('[')
                         && caps.get(1).is_none()
@@ -112,4 +115,91 @@ impl Rule for IncompleteMarker {
             })
             .collect()
     }
+}
+
+/// `XXX°`, `+XX XXX XXX`, `HDG: XXX`: letters standing for digits in a format, not an
+/// open point. A format's X-run touches a symbol, a digit or another X-run.
+fn format_placeholder(prose: &str, span: Span) -> bool {
+    let text = &prose[span.start..span.end];
+    if !text.starts_with("XX") {
+        return false;
+    }
+    let after = prose[span.end..].chars().next();
+    let before = &prose[..span.start];
+    let prev_token = before
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    let next_token = prose[span.end..]
+        .trim_start()
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    after.is_some_and(|c| !c.is_whitespace() && !matches!(c, '.' | ',' | ';' | ')' | ':'))
+        || prev_token.chars().any(|c| c == '+' || c.is_ascii_digit())
+        || (!prev_token.is_empty() && prev_token.chars().all(|c| c == 'X'))
+        || (!next_token.is_empty() && next_token.chars().all(|c| c == 'X'))
+}
+
+/// `TODO-annotated parameters`, `TODO comments`, `the TODO convention`, `TODO List CRUD`,
+/// `completing existing TODO`: the word names the thing (a comment, a state, an app), it
+/// does not leave this line unfinished.
+fn names_the_word(prose: &str, span: Span) -> bool {
+    let text = &prose[span.start..span.end];
+    if text.starts_with(['[', '?']) {
+        return false;
+    }
+    let rest = &prose[span.end..];
+    if rest.starts_with('-') && rest[1..].starts_with(|c: char| c.is_alphabetic()) {
+        return true;
+    }
+    let next = rest
+        .trim_start_matches(' ')
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let prev = prose[..span.start]
+        .trim_end_matches(' ')
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        next.as_str(),
+        "annotation"
+            | "annotations"
+            | "annotated"
+            | "comment"
+            | "comments"
+            | "convention"
+            | "list"
+            | "lists"
+            | "items"
+            | "item"
+            | "state"
+            | "states"
+            | "status"
+            | "marker"
+            | "markers"
+            | "tag"
+            | "tags"
+            | "app"
+            | "entries"
+            | "entry"
+            | "format"
+            | "keyword"
+            | "keywords"
+    ) || matches!(
+        prev.as_str(),
+        "existing" | "a" | "each" | "every" | "any" | "infer"
+    )
+}
+
+/// A marker inside quotation marks is quoted text (a UI label such as "???", what a rejected
+/// design would show), not the author's own open point.
+fn quoted(prose: &str, span: Span) -> bool {
+    let line_start = prose[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    super::in_quotes(&prose[line_start..span.start])
 }

@@ -128,9 +128,16 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The severity on by default: the intended one, as far as the rule's measured precision
-    /// on documents nobody here wrote earns it ([`measured`]).
+    /// The severity on by default. Not yet the earned one ([`RuleMeta::earned_severity`]):
+    /// the editors' and CLI's tests still rely on today's defaults, and moving them is the
+    /// next step of the precision work (see `eval/README.md`).
     pub fn default_severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The severity the rule's measured precision on documents nobody here wrote earns it
+    /// ([`measured`]): the intended one from precision 0.85, at most a note from 0.6, off below.
+    pub fn earned_severity(&self) -> Severity {
         measured::of(self.id).map_or(self.severity.min(Severity::Info), |m| {
             m.earned(self.severity)
         })
@@ -253,6 +260,7 @@ pub(crate) fn word_findings(
             let span = Span::new(hit.start, hit.end);
             if in_quotes(doc.prose_slice(Span::new(unit.span.start, span.start)))
                 || is_name(doc, unit.span, span)
+                || rationale(doc, unit.span, span)
                 || !keep(span, unit)
             {
                 continue;
@@ -262,6 +270,69 @@ pub(crate) fn word_findings(
         }
     }
     out
+}
+
+/// Whether `span` stands in a clause that gives a reason or a purpose rather than the
+/// obligation: "for better feedback", "to minimize API calls", "since … usually carried by
+/// headers", "The design aims to be simple". The obligation in the same sentence is what a
+/// tester checks; the reason around it is not a requirement.
+pub(crate) fn rationale(doc: &SpecDoc, unit: Span, span: Span) -> bool {
+    let before = doc.prose_slice(Span::new(unit.start, span.start));
+    // The clause so far: from the last boundary before the word.
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| matches!(c, ',' | ';' | '(' | ':' | '.' | '—' | '–'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let clause = before[clause_start..].to_ascii_lowercase();
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    // A purpose: `for` right before the word or one word before it ("for better feedback",
+    // "for a smooth experience"), or `to` right before a verb ("to minimize API calls") that
+    // no obligation governs ("needs to minimize" is one).
+    let last = |i: usize| words.len().checked_sub(i).map(|j| words[j]);
+    // `for all members`, `for every user`: a quantifier after `for` scopes the obligation.
+    let flagged = doc.prose_slice(span).to_ascii_lowercase();
+    let quantifier = matches!(
+        flagged.as_str(),
+        "all" | "every" | "each" | "any" | "always" | "never" | "none" | "no"
+    );
+    let purpose = !quantifier
+        && (last(1) == Some("for")
+            || (last(2) == Some("for")
+                && last(1).is_some_and(|w| matches!(w, "a" | "an" | "the")))
+            || (last(1) == Some("to")
+                && !last(2).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "need"
+                            | "needs"
+                            | "has"
+                            | "have"
+                            | "is"
+                            | "are"
+                            | "ought"
+                            | "able"
+                            | "want"
+                            | "wants"
+                            | "required"
+                            | "expected"
+                            | "going"
+                            | "attempt"
+                            | "try"
+                            | "tries"
+                            | "used"
+                            | "designed"
+                    )
+                })));
+    // A reason or an aim stated before it in the clause.
+    let reason = words.iter().any(|w| {
+        matches!(
+            *w,
+            "since" | "because" | "aims" | "aim" | "intended" | "rationale" | "goal"
+        )
+    }) || clause.contains("so that")
+        || clause.contains("in order to");
+    purpose || reason
 }
 
 /// Whether a position after `before` is inside a quotation (straight or curly quotes).

@@ -83,6 +83,27 @@ impl Rule for VagueTerm {
                 }
                 // The author explains the term right away: "reasonable defaults (default copy rules:
                 // …)", "appropriate commands (e.g., …)", "a minimal skeleton:".
+                // Terms of art: `fail fast`, responsive design, a point in time.
+                let next = next_word(doc, span);
+                if (word == "fast" && preceded_by(doc, span, &["fail", "fails", "failing"]))
+                    || (word == "responsive"
+                        && matches!(
+                            next.as_str(),
+                            "design"
+                                | "layout"
+                                | "layouts"
+                                | "web"
+                                | "ui"
+                                | "interface"
+                                | "grid"
+                                | "breakpoints"
+                                | "images"
+                        ))
+                    || (word == "instant"
+                        && preceded_by(doc, span, &["same", "an", "that", "this", "each", "the"]))
+                {
+                    return false;
+                }
                 if super::explained(doc, span, unit.span) {
                     return false;
                 }

@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, RuleDoc, RuleMeta, next_word, preceded_by, word_findings};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
 use crate::syntax::SpecDoc;
 
 pub struct WeakPhrase;
@@ -52,7 +53,42 @@ impl Rule for WeakPhrase {
                 let reference = phrase.starts_with("as ") && next_word(doc, span) == "by";
                 // `do NOT attempt to customise`: a prohibition, not a weak commitment.
                 let negated = preceded_by(doc, span, &["not", "never", "no"]);
-                !reference && !negated
+                // `displayed as required`, `marks the secret as required`: "as mandatory".
+                let marked = phrase == "as required"
+                    && preceded_by(
+                        doc,
+                        span,
+                        &[
+                            "displayed",
+                            "marked",
+                            "named",
+                            "names",
+                            "labelled",
+                            "labeled",
+                            "flagged",
+                            "shown",
+                            "listed",
+                            "indicated",
+                            "treated",
+                            "declared",
+                            "field",
+                            "fields",
+                        ],
+                    );
+                // `An attempt to pull`, `each attempt to connect`: the noun, naming an event.
+                let noun = phrase.starts_with("attempt")
+                    && preceded_by(
+                        doc,
+                        span,
+                        &["an", "the", "any", "each", "every", "first", "no"],
+                    );
+                // `capable of` describes; only `SHALL be capable of` weakens an obligation.
+                let descriptive = phrase == "capable of" && !preceded_by(doc, span, &["be"]);
+                // `(if applicable)`, `(typically under 1 minute)`: a parenthetical note beside
+                // the obligation, not a condition on it.
+                let before = doc.prose_slice(Span::new(unit.span.start, span.start));
+                let parenthetical = before.matches('(').count() > before.matches(')').count();
+                !reference && !negated && !marked && !noun && !descriptive && !parenthetical
             },
             |phrase| {
                 let lower = phrase.to_ascii_lowercase();

@@ -134,18 +134,35 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
             {
                 continue;
             }
-            let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
+            // `FR-1.1`, `REQ-2.3.1`: a dotted sub-id is one id, not `FR-1` followed by text.
+            let dotted: usize = {
+                let mut n = 0;
+                let b = after.as_bytes();
+                while n + 1 < b.len() && b[n] == b'.' && b[n + 1].is_ascii_digit() {
+                    n += 1;
+                    while n < b.len() && b[n].is_ascii_digit() {
+                        n += 1;
+                    }
+                }
+                n
+            };
+            let end = m.end() + dotted;
+            let after = &prose[end..];
+            if dotted > 0 && after.starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let span = Span::new(unit.span.start + m.start(), unit.span.start + end);
             let kind = IdKind::of(m.as_str());
             let role = if opens_item
                 && span.start == first_token_at
-                && labels(kind, &doc.blocks[unit.block].kind, &prose[m.end()..])
+                && labels(kind, &doc.blocks[unit.block].kind, after)
             {
                 IdRole::Definition
             } else {
                 IdRole::Reference
             };
             out.push(IdOccurrence {
-                id: m.as_str().to_string(),
+                id: prose[m.start()..end].to_string(),
                 span,
                 kind,
                 role,
@@ -168,7 +185,12 @@ pub(super) fn find(doc: &SpecDoc, patterns: &IdPatterns) -> Vec<IdOccurrence> {
     }
     kiro_acceptance_criteria(doc, &mut out);
     kiro_paragraph_criteria(doc, &mut out);
+    numbered_criteria(doc, &mut out);
     story_headings(doc, &mut out);
+    // A criterion numbered by hand under `### Requirement N` is found by two readers: keep
+    // the first reading of each id in a block.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|o| o.role != IdRole::Definition || seen.insert((o.id.clone(), o.block)));
     out.sort_by_key(|o| o.span);
     out
 }
@@ -403,6 +425,51 @@ fn kiro_paragraph_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
                 block: Some(unit.block),
             });
         }
+    }
+}
+
+static NUMBERED_CRITERION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s*_]*(\d+\.\d+)(?:[.:)]|\s)").expect("static regex"));
+static REQUIREMENTS_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\brequirements?\b|acceptance\s+criteria|要件|受け入れ|需求|验收")
+        .expect("static regex")
+});
+
+/// Criteria numbered by hand under a requirements heading, as real Kiro and cc-sdd files
+/// write them whatever the requirement headings look like: `- 1.1 ユーザーが…`, `1.1. WHEN …`,
+/// `### 1.1 通知チャネル` under `## Functional Requirements` or `## 要件`. The number the
+/// author wrote is the id tasks cite (`_Requirements: 1.1_`).
+fn numbered_criteria(doc: &SpecDoc, out: &mut Vec<IdOccurrence>) {
+    let mut under_requirements: Vec<Option<bool>> = vec![None; doc.sections.len()];
+    let mut in_requirements = |s: usize| -> bool {
+        *under_requirements[s].get_or_insert_with(|| {
+            doc.section_path_indices(s)
+                .into_iter()
+                .any(|j| REQUIREMENTS_TITLE.is_match(&doc.sections[j].title))
+        })
+    };
+    for unit in &doc.units {
+        let block = &doc.blocks[unit.block];
+        let depth_ok = match block.kind {
+            BlockKind::Paragraph | BlockKind::Heading { .. } => true,
+            BlockKind::ListItem { depth, .. } => depth <= 1,
+            _ => false,
+        };
+        if !depth_ok || !block.section.is_some_and(&mut in_requirements) {
+            continue;
+        }
+        let prose = doc.prose_slice(unit.span);
+        let Some(n) = NUMBERED_CRITERION.captures(prose).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let span = Span::new(unit.span.start + n.start(), unit.span.start + n.end());
+        out.push(IdOccurrence {
+            id: n.as_str().to_string(),
+            span,
+            kind: IdKind::Requirement,
+            role: IdRole::Definition,
+            block: Some(unit.block),
+        });
     }
 }
 
