@@ -301,6 +301,12 @@ pub(crate) fn rationale(doc: &SpecDoc, unit: Span, span: Span) -> bool {
             || (last(2) == Some("for")
                 && last(1).is_some_and(|w| matches!(w, "a" | "an" | "the")))
             || (last(1) == Some("to")
+                && (flagged.ends_with("ize")
+                    || flagged.ends_with("ise")
+                    || matches!(
+                        flagged.as_str(),
+                        "reduce" | "improve" | "increase" | "enhance"
+                    ))
                 && !last(2).is_some_and(|w| {
                     matches!(
                         w,
