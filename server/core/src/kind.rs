@@ -172,14 +172,13 @@ pub fn classify(path: Option<&str>, doc: &SpecDoc, config: &Config) -> Classific
 /// under `changes/<id>/specs/`, or its sections are `ADDED` / `MODIFIED` / `REMOVED` /
 /// `RENAMED Requirements` (or it calls itself a delta).
 pub fn is_openspec_delta(path: Option<&str>, doc: &SpecDoc) -> bool {
+    // `…/changes/<id>/specs/…`: a `specs` folder below a `changes` folder.
     let under_changes = path.is_some_and(|p| {
         let p = p.replace('\\', "/");
         let parts: Vec<&str> = p.split('/').collect();
-        parts
-            .windows(3)
-            .any(|w| w[0] == "changes" && parts.contains(&"specs") && !w[1].is_empty())
-            && parts.iter().position(|x| *x == "changes")
-                < parts.iter().rposition(|x| *x == "specs")
+        let changes = parts.iter().position(|x| *x == "changes");
+        let specs = parts.iter().rposition(|x| *x == "specs");
+        matches!((changes, specs), (Some(c), Some(s)) if s > c)
     });
     under_changes
         || doc.sections.iter().any(|s| {

@@ -196,18 +196,8 @@ pub fn line_at(text: &str, at: usize) -> &str {
     text[start..end].trim_end_matches('\r')
 }
 
-/// The 95 % Wilson score interval of `k` successes in `n` trials.
-pub fn wilson(k: usize, n: usize) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (k, n, z) = (k as f64, n as f64, 1.96_f64);
-    let p = k / n;
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
-}
+/// The 95 % Wilson score interval: the one the rule pages quote.
+pub use specwright_core::rules::measured::wilson;
 
 /// The rules whose finding on a line answers a reviewer's problem of this kind.
 pub fn rules_for_problem(kind: &str) -> &'static [&'static str] {

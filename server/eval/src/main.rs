@@ -129,11 +129,26 @@ fn main() -> anyhow::Result<()> {
         texts.insert(rel.to_string(), s.text.as_str());
     }
 
+    // Which rules each set holds: on by today's default, and on by the severity they earned.
+    let on: HashMap<&str, (bool, bool)> = rules::registry()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            (
+                m.id,
+                (
+                    m.default_severity() != Severity::Off,
+                    m.earned_severity() != Severity::Off,
+                ),
+            )
+        })
+        .collect();
+    let on_default = |rule: &str| on.get(rule).is_some_and(|o| o.0);
+    let on_earned = |rule: &str| on.get(rule).is_some_and(|o| o.1);
     let mut by_rule: BTreeMap<(String, Half), Tally> = BTreeMap::new();
     let mut by_kind: BTreeMap<(String, Half), Tally> = BTreeMap::new();
     let mut default_set: BTreeMap<Half, Tally> = BTreeMap::new();
     let mut earned_set: BTreeMap<Half, Tally> = BTreeMap::new();
-    let mut earned_rules: std::collections::BTreeSet<&str> = Default::default();
     let mut unlabelled = Vec::new();
     for o in &observed {
         let Some(h) = split.half_of(&o.path) else {
@@ -142,14 +157,11 @@ fn main() -> anyhow::Result<()> {
         let v = verdicts.get(&o.key()).copied();
         by_rule.entry((o.rule.clone(), h)).or_default().add(v);
         by_kind.entry((o.kind.clone(), h)).or_default().add(v);
-        if rules::find(&o.rule).is_some_and(|r| r.meta().default_severity() != Severity::Off) {
+        if on_default(&o.rule) {
             default_set.entry(h).or_default().add(v);
         }
-        if rules::find(&o.rule).is_some_and(|r| r.meta().earned_severity() != Severity::Off) {
+        if on_earned(&o.rule) {
             earned_set.entry(h).or_default().add(v);
-            if let Some(r) = rules::find(&o.rule) {
-                earned_rules.insert(r.meta().id);
-            }
         }
         if v.is_none() {
             unlabelled.push(o);
@@ -176,38 +188,28 @@ fn main() -> anyhow::Result<()> {
         let lines = lines_matching(text, &r.line_text);
         for p in &r.problems {
             let answering = rules_for_problem(&p.kind);
-            let hit = lines.iter().any(|&l| {
-                on_line
-                    .get(&(r.path.as_str(), l))
-                    .is_some_and(|rs| rs.iter().any(|x| answering.contains(x)))
-            });
-            for e in [
-                recall_by_kind.entry((p.kind.clone(), h)).or_default(),
-                recall_all.entry(h).or_default(),
+            // Whether a finding of a rule `pick` keeps starts on one of the labelled lines.
+            let found = |pick: &dyn Fn(&str) -> bool| {
+                lines.iter().any(|&l| {
+                    on_line
+                        .get(&(r.path.as_str(), l))
+                        .is_some_and(|rs| rs.iter().any(|x| pick(x)))
+                })
+            };
+            let hit = found(&|x| answering.contains(&x));
+            let earned_hit = found(&|x| answering.contains(&x) && on_earned(x));
+            for (e, hit) in [
+                (recall_by_kind.entry((p.kind.clone(), h)).or_default(), hit),
+                (recall_all.entry(h).or_default(), hit),
+                (recall_earned.entry(h).or_default(), earned_hit),
             ] {
                 e.raised += 1;
                 e.found += usize::from(hit);
             }
-            let earned_hit = lines.iter().any(|&l| {
-                on_line.get(&(r.path.as_str(), l)).is_some_and(|rs| {
-                    rs.iter().any(|x| {
-                        answering.contains(x)
-                            && rules::find(x)
-                                .is_some_and(|r| r.meta().earned_severity() != Severity::Off)
-                    })
-                })
-            });
-            let e = recall_earned.entry(h).or_default();
-            e.raised += 1;
-            e.found += usize::from(earned_hit);
             for rule in answering {
                 let e = recall_by_rule.entry((rule.to_string(), h)).or_default();
                 e.raised += 1;
-                e.found += usize::from(lines.iter().any(|&l| {
-                    on_line
-                        .get(&(r.path.as_str(), l))
-                        .is_some_and(|rs| rs.contains(rule))
-                }));
+                e.found += usize::from(found(&|x| x == *rule));
             }
         }
     }
@@ -316,39 +318,25 @@ fn main() -> anyhow::Result<()> {
         );
     }
 
-    println!(
-        "\n## The default rule set\n\n| half | findings | labelled | precision | recall | unlabelled |\n|---|--:|--:|---|---|--:|"
+    print_set("The default rule set", &default_set, &recall_all);
+    let earned_rules: Vec<&str> = rules::registry()
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| {
+            on_earned(id)
+                && Half::BOTH
+                    .iter()
+                    .any(|&h| by_rule.contains_key(&(id.to_string(), h)))
+        })
+        .collect();
+    print_set(
+        &format!(
+            "The earned rule set (rules whose measured precision earns them a default: {})",
+            earned_rules.join(", ")
+        ),
+        &earned_set,
+        &recall_earned,
     );
-    for h in Half::BOTH {
-        let t = default_set.get(&h).copied().unwrap_or_default();
-        let r = recall_all.get(&h).copied().unwrap_or_default();
-        println!(
-            "| {} | {} | {} | {} | {} | {} |",
-            h.as_str(),
-            t.found,
-            t.labelled,
-            t.precision(),
-            r.show(),
-            t.found - t.labelled
-        );
-    }
-    println!(
-        "\n## The earned rule set (rules whose measured precision earns them a default: {})\n\n| half | findings | labelled | precision | recall | unlabelled |\n|---|--:|--:|---|---|--:|",
-        earned_rules.iter().copied().collect::<Vec<_>>().join(", ")
-    );
-    for h in Half::BOTH {
-        let t = earned_set.get(&h).copied().unwrap_or_default();
-        let r = recall_earned.get(&h).copied().unwrap_or_default();
-        println!(
-            "| {} | {} | {} | {} | {} | {} |",
-            h.as_str(),
-            t.found,
-            t.labelled,
-            t.precision(),
-            r.show(),
-            t.found - t.labelled
-        );
-    }
     let stale = stale(&labels, &recall, &wild);
     println!("\nstale labels: {}", stale.len());
 
@@ -371,4 +359,24 @@ fn main() -> anyhow::Result<()> {
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// One set of rules, both halves: findings, labelled, precision, recall, unlabelled.
+fn print_set(title: &str, set: &BTreeMap<Half, Tally>, recall: &BTreeMap<Half, Recall>) {
+    println!(
+        "\n## {title}\n\n| half | findings | labelled | precision | recall | unlabelled |\n|---|--:|--:|---|---|--:|"
+    );
+    for h in Half::BOTH {
+        let t = set.get(&h).copied().unwrap_or_default();
+        let r = recall.get(&h).copied().unwrap_or_default();
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            h.as_str(),
+            t.found,
+            t.labelled,
+            t.precision(),
+            r.show(),
+            t.found - t.labelled
+        );
+    }
 }

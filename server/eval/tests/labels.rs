@@ -4,16 +4,24 @@
 
 use specwright_eval::*;
 
+/// The wild set, or `None` (said on stderr) on a clone without `../shared/`.
+fn wild_or_skip() -> Option<std::path::PathBuf> {
+    let wild = default_wild();
+    if wild.is_dir() {
+        return Some(wild);
+    }
+    eprintln!(
+        "skipped: the wild set ({}) is not next to this clone; the labels judge documents in ../shared/fixtures/wild",
+        wild.display()
+    );
+    None
+}
+
 #[test]
 fn no_label_is_stale() {
-    let wild = default_wild();
-    if !wild.is_dir() {
-        eprintln!(
-            "skipped: the wild set ({}) is not next to this clone; the labels judge documents in ../shared/fixtures/wild",
-            wild.display()
-        );
+    let Some(wild) = wild_or_skip() else {
         return;
-    }
+    };
     let root = root();
     let labels: Vec<Label> = read_jsonl(&root.join("eval/labels/precision.jsonl")).expect("labels");
     let recall: Vec<RecallLabel> =
@@ -26,14 +34,9 @@ fn no_label_is_stale() {
 
 #[test]
 fn every_repository_is_in_exactly_one_half() {
-    let wild = default_wild();
-    if !wild.is_dir() {
-        eprintln!(
-            "skipped: the wild set ({}) is not next to this clone",
-            wild.display()
-        );
+    let Some(wild) = wild_or_skip() else {
         return;
-    }
+    };
     let split = Split::read(&root().join("eval/split.json")).expect("split");
     for kind in std::fs::read_dir(&wild).expect("wild").flatten() {
         if !kind.path().is_dir() {

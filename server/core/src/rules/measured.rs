@@ -1,7 +1,8 @@
 //! Each rule's measured precision and recall on the wild set (`../shared/fixtures/wild`),
 //! written by the evaluation harness (`cargo run --release -p specwright-eval -- --write`)
-//! into `measured.tsv` and compiled in: the rule pages quote it, and a test holds every
-//! rule's default severity to what it earned.
+//! into `measured.tsv` and compiled in: the rule pages quote it, and
+//! [`RuleMeta::earned_severity`](super::RuleMeta::earned_severity) turns it into the default
+//! severity a rule has earned.
 
 use crate::diagnostic::Severity;
 use std::collections::HashMap;
@@ -28,27 +29,22 @@ pub struct Measured {
 }
 
 impl Measured {
-    /// The precision that decides the default severity, and whether it is the test half's
-    /// alone (`false`: too few judged findings there, both halves pooled).
-    pub fn deciding(&self) -> Option<(f64, bool)> {
+    /// The precision that decides the default severity: the test half's, or with too few
+    /// judged findings there both halves pooled; `None` with fewer than 5 in all.
+    pub fn deciding(&self) -> Option<f64> {
         if self.test_labelled >= TEST_LABELS_NEEDED {
-            return Some((self.test_right as f64 / self.test_labelled as f64, true));
+            return Some(self.test_right as f64 / self.test_labelled as f64);
         }
         let n = self.test_labelled + self.tuning_labelled;
-        (n >= 5).then(|| {
-            (
-                (self.test_right + self.tuning_right) as f64 / n as f64,
-                false,
-            )
-        })
+        (n >= 5).then(|| (self.test_right + self.tuning_right) as f64 / n as f64)
     }
 
     /// The default severity this rule has earned, given the severity its author intends for a
     /// right finding (`Error` for structural breakage, `Hint` for suggestions).
     pub fn earned(&self, intended: Severity) -> Severity {
         match self.deciding() {
-            Some((p, _)) if p >= WARNING_FROM => intended,
-            Some((p, _)) if p >= INFO_FROM => intended.min(Severity::Info),
+            Some(p) if p >= WARNING_FROM => intended,
+            Some(p) if p >= INFO_FROM => intended.min(Severity::Info),
             Some(_) => Severity::Off,
             // Too few findings to judge: never more than a note.
             None => intended.min(Severity::Info),

@@ -122,7 +122,7 @@ pub struct RuleMeta {
     /// One line.
     pub summary: &'static str,
     /// What a right finding of this rule deserves (`Error` for structural breakage, `Hint`
-    /// for suggestions). The default a user gets is earned: see [`RuleMeta::default_severity`].
+    /// for suggestions); what its measured precision earns is [`RuleMeta::earned_severity`].
     pub severity: Severity,
     pub doc: RuleDoc,
 }

@@ -71,9 +71,10 @@ impl Rule for VagueTerm {
                 if unit.kind == UnitKind::Scenario && QUANTITIES.contains(&word.as_str()) {
                     return false;
                 }
+                let next = next_word(doc, span);
                 // `quick start`, `fast path`: names, not qualities.
                 if matches!(
-                    (word.as_str(), next_word(doc, span).as_str()),
+                    (word.as_str(), next.as_str()),
                     (
                         "quick",
                         "start" | "reference" | "guide" | "links" | "fix" | "fixes" | "look"
@@ -81,10 +82,7 @@ impl Rule for VagueTerm {
                 ) {
                     return false;
                 }
-                // The author explains the term right away: "reasonable defaults (default copy rules:
-                // …)", "appropriate commands (e.g., …)", "a minimal skeleton:".
                 // Terms of art: `fail fast`, responsive design, a point in time.
-                let next = next_word(doc, span);
                 if (word == "fast" && preceded_by(doc, span, &["fail", "fails", "failing"]))
                     || (word == "responsive"
                         && matches!(
@@ -104,13 +102,13 @@ impl Rule for VagueTerm {
                 {
                     return false;
                 }
+                // The author explains the term right away: "reasonable defaults (default copy rules:
+                // …)", "appropriate commands (e.g., …)", "a minimal skeleton:".
                 if super::explained(doc, span, unit.span) {
                     return false;
                 }
                 // `appropriate to the context`: matching, not a quality.
-                if word.starts_with("appropriate")
-                    && matches!(next_word(doc, span).as_str(), "to" | "for")
-                {
+                if word.starts_with("appropriate") && matches!(next.as_str(), "to" | "for") {
                     return false;
                 }
                 // In a scenario only the outcome obliges; Given/When set the scene.
@@ -119,7 +117,7 @@ impl Rule for VagueTerm {
                 }
                 // Idioms: `sufficient permissions` are the ones needed; `appropriate expectations`.
                 if matches!(
-                    next_word(doc, span).as_str(),
+                    next.as_str(),
                     "permissions" | "privileges" | "rights" | "access" | "expectations"
                 ) {
                     return false;
