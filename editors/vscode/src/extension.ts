@@ -41,6 +41,10 @@ export function resolveServer(context: vscode.ExtensionContext): string | undefi
 function settings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration('specwright');
   const out: Record<string, unknown> = {};
+  const ruleSet = c.get<string>('ruleSet', 'earned');
+  if (ruleSet !== 'earned') {
+    out['rule-set'] = ruleSet;
+  }
   const rules = c.get<Record<string, string>>('rules', {});
   if (Object.keys(rules).length > 0) {
     out.rules = rules;

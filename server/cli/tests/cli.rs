@@ -164,7 +164,7 @@ fn a_config_in_play_is_checked_too_and_its_valid_part_applies() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("specwright.toml"),
-        "[rules]\nincomplete-marker = \"off\"\nbogus = 1\n",
+        "[rules]\nincomplete-marker = \"off\"\ntemplate-placeholder = \"warning\"\nbogus = 1\n",
     )
     .unwrap();
     std::fs::write(

@@ -36,6 +36,13 @@ impl Server {
         env: &[(&str, &std::path::Path)],
     ) -> (Server, Value) {
         let mut server = Server::spawn(env);
+        // These tests follow what the rules report through the protocol, so unless a test says
+        // otherwise every rule is on, not only those whose measured precision earned a default.
+        let init_options = if init_options.is_null() {
+            json!({ "rule-set": "all" })
+        } else {
+            init_options
+        };
         let result = server.request(
             "initialize",
             json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities, "initializationOptions": init_options }),
@@ -1514,7 +1521,7 @@ fn protocol_abuse_is_answered_and_survived() {
     assert_eq!(early["error"]["code"], -32002, "{early}");
     s.request(
         "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": push_caps(&["utf-16"]) }),
+        json!({ "processId": null, "rootUri": null, "capabilities": push_caps(&["utf-16"]), "initializationOptions": { "rule-set": "all" } }),
     );
     s.notify("initialized", json!({}));
     // Malformed JSON, a request that is not JSON-RPC (answered with an error for its id), a

@@ -128,10 +128,7 @@ pub(crate) fn run(
         .iter()
         .map(|rule| {
             let meta = rule.meta();
-            (
-                *rule,
-                input.config.severity(meta.id, meta.default_severity()),
-            )
+            (*rule, input.config.rule_severity(meta))
         })
         .filter(|&(rule, severity)| severity != Severity::Off && select(rule))
         .collect();

@@ -132,7 +132,11 @@ mod tests {
     };
 
     fn collect(text: &str) -> String {
-        let config = Config::default();
+        // Every rule on: the questions come from findings, whichever rules are on by default.
+        let config = Config::new(crate::config::ConfigFile {
+            rule_set: Some(crate::config::RuleSet::All),
+            ..Default::default()
+        });
         let index = WorkspaceIndex::default();
         let a = analyze(AnalysisInput {
             text,

@@ -271,3 +271,32 @@ fn dispatch_and_agents_are_read_with_a_diagnostic_per_bad_entry() {
         Some("k")
     );
 }
+
+#[test]
+fn rule_set_all_turns_every_rule_on_at_its_intended_severity_and_rules_still_win() {
+    let vague = rules::registry()
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.id == "vague-term")
+        .expect("vague-term is registered");
+    let (earned, diags) = config::parse_toml("", &rules::ids());
+    assert!(diags.is_empty());
+    assert_eq!(
+        Config::new(earned).rule_severity(vague),
+        vague.default_severity()
+    );
+    let text = "rule-set = \"all\"\n";
+    let (all, diags) = config::parse_toml(text, &rules::ids());
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(Config::new(all).rule_severity(vague), vague.severity);
+    let text = "rule-set = \"all\"\n[rules]\nvague-term = \"off\"\n";
+    let (off, _) = config::parse_toml(text, &rules::ids());
+    assert_eq!(Config::new(off).rule_severity(vague), Severity::Off);
+    let text = "rule-set = \"strict\"\n";
+    let (bad, diags) = config::parse_toml(text, &rules::ids());
+    assert_eq!(
+        render(text, &diags),
+        "1:12 error `rule-set` must be \"earned\" or \"all\", found string [\"strict\"]"
+    );
+    assert_eq!(bad.rule_set, None);
+}

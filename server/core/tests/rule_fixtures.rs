@@ -74,8 +74,11 @@ fn fixture_config(text: &str) -> Config {
         .filter_map(|l| l.trim().strip_prefix("<!-- fixture-config:"))
         .map(|l| l.trim_end_matches("-->").trim().to_string() + "\n")
         .collect();
-    let (file, diags) = specwright_core::config::parse_toml(&toml, &rules::ids());
+    let (mut file, diags) = specwright_core::config::parse_toml(&toml, &rules::ids());
     assert!(diags.is_empty(), "bad fixture-config: {diags:?}");
+    // A fixture shows what its rule finds, whether or not the rule is on by default.
+    file.rule_set
+        .get_or_insert(specwright_core::config::RuleSet::All);
     Config::new(file)
 }
 

@@ -129,24 +129,43 @@ fn main() -> anyhow::Result<()> {
         texts.insert(rel.to_string(), s.text.as_str());
     }
 
-    // Which rules each set holds: on by today's default, and on by the severity they earned.
-    let on: HashMap<&str, (bool, bool)> = rules::registry()
+    let mut by_rule: BTreeMap<(String, Half), Tally> = BTreeMap::new();
+    let mut by_kind: BTreeMap<(String, Half), Tally> = BTreeMap::new();
+    for o in &observed {
+        let Some(h) = split.half_of(&o.path) else {
+            continue;
+        };
+        let v = verdicts.get(&o.key()).copied();
+        by_rule.entry((o.rule.clone(), h)).or_default().add(v);
+        by_kind.entry((o.kind.clone(), h)).or_default().add(v);
+    }
+    let tally = |id: &str, h: Half| {
+        by_rule
+            .get(&(id.to_string(), h))
+            .copied()
+            .unwrap_or_default()
+    };
+    // Which rules each set holds: on by the compiled-in default (earned from the labels when
+    // `measured.tsv` was last written), and on by what the labels as they are now earn. When
+    // the two differ, `--write` records the new figures.
+    let on: HashMap<&str, (Severity, Severity)> = rules::registry()
         .iter()
         .map(|r| {
             let m = r.meta();
-            (
-                m.id,
-                (
-                    m.default_severity() != Severity::Off,
-                    m.earned_severity() != Severity::Off,
-                ),
-            )
+            let (te, tu) = (tally(m.id, Half::Test), tally(m.id, Half::Tuning));
+            let now = specwright_core::rules::measured::Measured {
+                test_labelled: te.labelled,
+                test_right: te.right,
+                tuning_labelled: tu.labelled,
+                tuning_right: tu.right,
+                recall_raised: 0,
+                recall_found: 0,
+            };
+            (m.id, (m.default_severity(), now.earned(m.severity)))
         })
         .collect();
-    let on_default = |rule: &str| on.get(rule).is_some_and(|o| o.0);
-    let on_earned = |rule: &str| on.get(rule).is_some_and(|o| o.1);
-    let mut by_rule: BTreeMap<(String, Half), Tally> = BTreeMap::new();
-    let mut by_kind: BTreeMap<(String, Half), Tally> = BTreeMap::new();
+    let on_default = |rule: &str| on.get(rule).is_some_and(|o| o.0 != Severity::Off);
+    let on_earned = |rule: &str| on.get(rule).is_some_and(|o| o.1 != Severity::Off);
     let mut default_set: BTreeMap<Half, Tally> = BTreeMap::new();
     let mut earned_set: BTreeMap<Half, Tally> = BTreeMap::new();
     let mut unlabelled = Vec::new();
@@ -155,8 +174,6 @@ fn main() -> anyhow::Result<()> {
             continue;
         };
         let v = verdicts.get(&o.key()).copied();
-        by_rule.entry((o.rule.clone(), h)).or_default().add(v);
-        by_kind.entry((o.kind.clone(), h)).or_default().add(v);
         if on_default(&o.rule) {
             default_set.entry(h).or_default().add(v);
         }
@@ -196,7 +213,7 @@ fn main() -> anyhow::Result<()> {
                         .is_some_and(|rs| rs.iter().any(|x| pick(x)))
                 })
             };
-            let hit = found(&|x| answering.contains(&x));
+            let hit = found(&|x| answering.contains(&x) && on_default(x));
             let earned_hit = found(&|x| answering.contains(&x) && on_earned(x));
             for (e, hit) in [
                 (recall_by_kind.entry((p.kind.clone(), h)).or_default(), hit),
@@ -235,11 +252,11 @@ fn main() -> anyhow::Result<()> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| rule | default | earned | tuning found | labelled | precision | test found | labelled | precision | recall tuning | recall test | per 1k words (tuning/test) |"
+        "| rule | default | earned now | tuning found | labelled | precision | test found | labelled | precision | recall tuning | recall test | per 1k words (tuning/test) |"
     );
     let _ = writeln!(table, "|---|---|---|--:|--:|---|--:|--:|---|---|---|---|");
     let mut measured = String::from(
-        "# rule\tdefault\ttest_labelled\ttest_right\ttuning_labelled\ttuning_right\trecall_raised\trecall_found\n",
+        "# rule\tearned\ttest_labelled\ttest_right\ttuning_labelled\ttuning_right\trecall_raised\trecall_found\n",
     );
     for meta in rules::registry().iter().map(|r| r.meta()) {
         let t = |h| {
@@ -260,7 +277,7 @@ fn main() -> anyhow::Result<()> {
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2}/{:.2} |",
             meta.id,
             meta.default_severity(),
-            meta.earned_severity(),
+            on.get(meta.id).map_or(Severity::Off, |o| o.1),
             tu.found,
             tu.labelled,
             tu.precision(),
@@ -277,7 +294,7 @@ fn main() -> anyhow::Result<()> {
             measured,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             meta.id,
-            meta.default_severity(),
+            on.get(meta.id).map_or(Severity::Off, |o| o.1),
             te.labelled,
             te.right,
             tu.labelled,
@@ -331,7 +348,7 @@ fn main() -> anyhow::Result<()> {
         .collect();
     print_set(
         &format!(
-            "The earned rule set (rules whose measured precision earns them a default: {})",
+            "The earned rule set (rules the labels as they are now earn a default: {})",
             earned_rules.join(", ")
         ),
         &earned_set,

@@ -36,6 +36,10 @@ pub struct ConfigFile {
     pub include: Option<Vec<String>>,
     /// Globs of files never checked or indexed, even when `include` matches them.
     pub exclude: Option<Vec<String>>,
+    /// Which rules are on before `rules` applies: "earned" (default) turns on only the rules
+    /// whose measured precision on real spec folders earned it, at the severity it earned;
+    /// "all" turns every rule on at the severity a right finding deserves (a strict review).
+    pub rule_set: Option<RuleSet>,
     /// Per rule id: a severity ("error", "warning", "info", "hint" or "off"), or a table with
     /// `severity` and, for rules with word lists, `add` and `remove`.
     pub rules: Option<BTreeMap<String, RuleSetting>>,
@@ -62,6 +66,14 @@ pub struct ConfigFile {
     pub dispatch: Option<DispatchConfig>,
     /// Coding agents by name, each with its kind (`acp`, `claude`, `codex`, `gemini`, `command`).
     pub agents: Option<BTreeMap<String, AgentConfig>>,
+}
+
+/// The rules on by default; see [`ConfigFile::rule_set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSet {
+    Earned,
+    All,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -308,6 +320,7 @@ pub const DEFAULT_REQUIREMENT_SECTIONS: &[&str] = &[
 pub const KEYS: &[&str] = &[
     "include",
     "exclude",
+    "rule-set",
     "rules",
     "sections",
     "ids",
@@ -350,6 +363,7 @@ impl ConfigFile {
         ConfigFile {
             include: self.include.or_else(|| lower.include.clone()),
             exclude: self.exclude.or_else(|| lower.exclude.clone()),
+            rule_set: self.rule_set.or(lower.rule_set),
             rules,
             ids: match (self.ids, &lower.ids) {
                 (Some(IdsConfig { patterns: None }), Some(theirs)) => Some(theirs.clone()),
@@ -452,6 +466,15 @@ impl Config {
     }
 
     /// The configured severity of a rule, else `default`.
+    /// Rule `meta`'s severity here: the rule's own setting, else what the rule set gives it.
+    pub fn rule_severity(&self, meta: &crate::rules::RuleMeta) -> Severity {
+        let base = match self.file.rule_set {
+            Some(RuleSet::All) => meta.severity,
+            _ => meta.default_severity(),
+        };
+        self.severity(meta.id, base)
+    }
+
     pub fn severity(&self, rule: &str, default: Severity) -> Severity {
         self.rule_setting(rule)
             .and_then(RuleSetting::severity)

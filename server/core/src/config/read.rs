@@ -165,6 +165,9 @@ impl Reader<'_> {
             match key.as_str() {
                 "include" => file.include = self.globs(&value, "include"),
                 "exclude" => file.exclude = self.globs(&value, "exclude"),
+                "rule-set" => {
+                    file.rule_set = self.decoded(&value, "rule-set", "\"earned\" or \"all\"")
+                }
                 "rules" => file.rules = Some(self.rules(&value)),
                 "ids" => file.ids = Some(self.ids(&value)),
                 "sections" => file.sections = Some(self.sections(&value)),

@@ -46,8 +46,19 @@ impl Measured {
             Some(p) if p >= WARNING_FROM => intended,
             Some(p) if p >= INFO_FROM => intended.min(Severity::Info),
             Some(_) => Severity::Off,
-            // Too few findings to judge: never more than a note.
-            None => intended.min(Severity::Info),
+            // Too few findings to judge: never more than a note, and off when even the upper
+            // end of the interval misses the bar (0 of 4 right).
+            None => {
+                let (k, n) = (
+                    self.test_right + self.tuning_right,
+                    self.test_labelled + self.tuning_labelled,
+                );
+                if n > 0 && wilson(k, n).1 < INFO_FROM {
+                    Severity::Off
+                } else {
+                    intended.min(Severity::Info)
+                }
+            }
         }
     }
 }

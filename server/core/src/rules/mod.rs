@@ -128,11 +128,11 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The severity on by default. Not yet the earned one ([`RuleMeta::earned_severity`]):
-    /// the editors' and CLI's tests still rely on today's defaults, and moving them is the
-    /// next step of the precision work (see `eval/README.md`).
+    /// The severity on by default: the one its measured precision earned
+    /// ([`RuleMeta::earned_severity`]), so that what users see unasked has been shown right on
+    /// documents nobody here wrote. A project turns any rule on in `specwright.toml`.
     pub fn default_severity(&self) -> Severity {
-        self.severity
+        self.earned_severity()
     }
 
     /// The severity the rule's measured precision on documents nobody here wrote earns it
@@ -147,8 +147,16 @@ impl RuleMeta {
     pub fn markdown(&self) -> String {
         let d = &self.doc;
         format!(
-            "# {id}\n\n{summary}\n\nDefault severity: `{sev}`. Configure in `specwright.toml`:\n\n```toml\n[rules]\n{id} = \"{sev}\"\n```\n\n## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n## Example\n\n```markdown\n{example}\n```\n\n## Use instead\n\n```markdown\n{fix}\n```\n\n## Measured\n\n{measured}\n\nSuppress one occurrence with `<!-- specwright-disable-next-line {id} -->` on the line before it.\n",
+            "# {id}\n\n{summary}\n\nDefault severity: `{sev}`{intended}. Configure in `specwright.toml`:\n\n```toml\n[rules]\n{id} = \"{sev}\"\n```\n\n## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n## Example\n\n```markdown\n{example}\n```\n\n## Use instead\n\n```markdown\n{fix}\n```\n\n## Measured\n\n{measured}\n\nSuppress one occurrence with `<!-- specwright-disable-next-line {id} -->` on the line before it.\n",
             measured = measured::markdown(self.id),
+            intended = if self.default_severity() == self.severity {
+                String::new()
+            } else {
+                format!(
+                    " (earned by its measured precision, below; a right finding deserves `{}`)",
+                    self.severity
+                )
+            },
             id = self.id,
             summary = self.summary,
             sev = self.default_severity(),
