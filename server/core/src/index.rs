@@ -303,7 +303,12 @@ pub fn coverage<'a>(
 pub fn covering_tasks(tasks: &[TaskFact], key: &str) -> Vec<String> {
     tasks
         .iter()
-        .filter(|t| t.story.as_deref() == Some(key) || t.covers.iter().any(|c| c.covers(key)))
+        .filter(|t| {
+            t.story.as_deref() == Some(key)
+                || t.covers
+                    .iter()
+                    .any(|c| c.covers(key) || c.covers_child_of(key))
+        })
         .filter_map(|t| t.id.clone())
         .collect()
 }

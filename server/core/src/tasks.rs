@@ -49,6 +49,20 @@ impl Covers {
             Covers::All => !key.chars().next().is_some_and(|c| c.is_ascii_alphabetic()),
         }
     }
+
+    /// Whether this covers a sub-id of `key` (`FR1.2` or `1.2` under `FR1` or `1`): a parent
+    /// requirement whose criteria carry the references is covered through them.
+    pub fn covers_child_of(&self, key: &str) -> bool {
+        let child = |id: &str| {
+            id.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1)
+        };
+        match self {
+            Covers::Id(id) | Covers::Requirement(id) => child(id),
+            Covers::Range { requirement, .. } => requirement == key || child(requirement),
+            Covers::All => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,5 +273,18 @@ mod tests {
         );
         assert!(Covers::Requirement("2".into()).covers("2.5"));
         assert!(!Covers::Requirement("2".into()).covers("20.1"));
+        // A parent is covered through the criteria its tasks cite, never by a sibling.
+        assert!(Covers::Id("FR1.2".into()).covers_child_of("FR1"));
+        assert!(!Covers::Id("FR12".into()).covers_child_of("FR1"));
+        assert!(!Covers::Id("FR1".into()).covers_child_of("FR1"));
+        assert!(
+            Covers::Range {
+                requirement: "3".into(),
+                from: 1,
+                to: 2
+            }
+            .covers_child_of("3")
+        );
+        assert!(!Covers::All.covers_child_of("3"));
     }
 }

@@ -1,10 +1,10 @@
-//! `cargo run --release -p specwright-eval [-- --wild DIR] [--unlabelled FILE] [--write]`
+//! `cargo run --release -p specwright-eval [-- --wild DIR] [--unlabelled FILE] [--findings FILE] [--write]`
 //!
 //! Checks the wild set exactly as `specwright check` does, matches every finding against the
 //! labels in `eval/labels/`, and prints per rule and per document kind, for the tuning and the
 //! test half: findings, labelled, precision with its 95 % Wilson interval, recall on the recall
 //! labels, findings still unlabelled, findings per 1,000 words of prose and analysis time per
-//! MB. `--unlabelled FILE` writes the findings no label matches (to be judged); `--write`
+//! MB. `--unlabelled FILE` writes the findings no label matches (to be judged); `--findings FILE` every finding with its verdict; `--write`
 //! writes `server/core/src/rules/measured.tsv`, which the rule docs quote.
 
 use specwright_core::config::RuleSetting;
@@ -69,11 +69,13 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut wild = default_wild();
     let mut unlabelled_out: Option<PathBuf> = None;
+    let mut findings_out: Option<PathBuf> = None;
     let mut write = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--wild" => wild = PathBuf::from(args.next().unwrap_or_default()),
             "--unlabelled" => unlabelled_out = args.next().map(PathBuf::from),
+            "--findings" => findings_out = args.next().map(PathBuf::from),
             "--write" => write = true,
             other => anyhow::bail!("unknown argument {other:?}"),
         }
@@ -357,6 +359,18 @@ fn main() -> anyhow::Result<()> {
     let stale = stale(&labels, &recall, &wild);
     println!("\nstale labels: {}", stale.len());
 
+    // Every finding with its verdict (null when unjudged), for reading what a rule gets wrong.
+    if let Some(path) = findings_out {
+        let mut out = String::new();
+        for o in &observed {
+            let mut v = serde_json::to_value(o)?;
+            v["verdict"] = serde_json::json!(verdicts.get(&o.key()));
+            v["half"] = serde_json::json!(split.half_of(&o.path).map(Half::as_str));
+            out.push_str(&serde_json::to_string(&v)?);
+            out.push('\n');
+        }
+        std::fs::write(&path, out)?;
+    }
     if let Some(path) = unlabelled_out {
         let mut out = String::new();
         for o in &unlabelled {

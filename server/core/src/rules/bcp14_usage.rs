@@ -18,8 +18,9 @@ static META: RuleMeta = RuleMeta {
 RFC 2119, RFC 8174 or BCP 14), flags lower-case *must*, *shall*, *should* (and their negations) in \
 requirement statements, since RFC 8174 gives only the capitals their special meaning. Anywhere outside \
 narrative sections, flags capitalised words that look normative but are not BCP 14 keywords: `WILL`, \
-`WON'T`, `MUSTN'T`, `SHAN'T`, `SHOULDN'T`, `NEED TO`, `HAS TO`, and mixed forms such as \
-`MUST not`. Capital MUST/SHALL without the boilerplate is the convention of spec-kit, Kiro, EARS and \
+`WON'T`, `MUSTN'T`, `SHAN'T`, `SHOULDN'T`, `NEED TO`, `HAS TO`, and, in a document that declares \
+BCP 14, mixed forms such as `MUST not` (elsewhere \"SHALL not\" reads plainly as a prohibition). Lower-case \
+keywords in reported speech (\"an error stating that the name must …\") are the text being specified. Capital MUST/SHALL without the boilerplate is the convention of spec-kit, Kiro, EARS and \
 OpenSpec and is not a finding. Quick fixes write the keyword in capitals or spell out the contraction.",
         why: "Readers and agents that know BCP 14 treat capitals as obligations and everything else as prose. A \
 lower-case \"must\" in an RFC-style document is ambiguous, and a capitalised WILL suggests a level of \
@@ -38,6 +39,10 @@ static LOWER: LazyLock<Regex> =
 static REPORTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(?:[A-Z]+-?\d+\W*)?(?:explain|document|note|state|mention|describe|say|clarify|remind|warn)\w*\s+(?:\w+\s+)?that\b").expect("static regex")
 });
+/// A reporting verb before the keyword in its clause: "an ERROR stating that the name must …".
+static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:stat(?:es|ing)|say(?:s|ing)|explain(?:s|ing)|read(?:s|ing)|warn(?:s|ing)\s+that|telling)\b[^.;:!?]*$").expect("static regex")
+});
 static FALSE_CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:MUST|SHALL|SHOULD)\s+not\b|\b(?:WILL(?:\s+NOT)?|WON'T|MUSTN'T|SHAN'T|SHOULDN'T|NEEDS?\s+TO|HAS\s+TO|HAVE\s+TO|REQUIRED\s+TO)\b")
         .expect("static regex")
@@ -54,7 +59,8 @@ impl Rule for Bcp14Usage {
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        if DECLARES.is_match(&doc.prose) {
+        let declares = DECLARES.is_match(&doc.prose);
+        if declares {
             for unit in &ctx.scope.units {
                 let text = doc.prose_slice(unit.span);
                 // "Explain that change specs must include …": reported speech, not a requirement.
@@ -63,7 +69,9 @@ impl Rule for Bcp14Usage {
                 }
                 for m in LOWER.find_iter(text) {
                     // A quoted message ("Scenarios must use …") is text the tool prints.
-                    if super::in_quotes(&text[..m.start()]) {
+                    if super::in_quotes(&text[..m.start()])
+                        || REPORTING.is_match(&text[..m.start()])
+                    {
                         continue;
                     }
                     let span = Span::new(unit.span.start + m.start(), unit.span.start + m.end());
@@ -104,6 +112,11 @@ impl Rule for Bcp14Usage {
                     _ => None,
                 };
                 let normalized = word.split_whitespace().collect::<Vec<_>>().join(" ");
+                // "SHALL not" reads unambiguously as a prohibition; only where BCP 14 is declared
+                // does its case matter (RFC 8174: the keywords mean what they mean in capitals).
+                if normalized.ends_with(" not") && !declares {
+                    continue;
+                }
                 let mut d = if normalized.ends_with(" not") {
                     let fixed = normalized.to_uppercase();
                     Diagnostic::new(

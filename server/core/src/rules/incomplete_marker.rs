@@ -52,7 +52,12 @@ impl Rule for IncompleteMarker {
         true
     }
 
-    fn check(&self, doc: &SpecDoc, _ctx: &Context<'_>) -> Vec<Diagnostic> {
+    fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
+        // A superseded, deprecated or rejected record is history: its open points will never
+        // be closed, and nobody follows it any more.
+        if ctx.facts.adr.as_ref().is_some_and(|r| r.is_inactive()) {
+            return Vec::new();
+        }
         MARKER
             .captures_iter(&doc.prose)
             .filter_map(|caps| {
@@ -193,7 +198,24 @@ fn names_the_word(prose: &str, span: Span) -> bool {
             | "keywords"
     ) || matches!(
         prev.as_str(),
-        "existing" | "a" | "each" | "every" | "any" | "infer"
+        "existing"
+            | "a"
+            | "each"
+            | "every"
+            | "any"
+            | "infer"
+            // Writing or handling the marker in code: `mark TODO for …`, `manual TODO filling`.
+            | "mark"
+            | "marks"
+            | "manual"
+            | "add"
+            | "adds"
+            | "insert"
+            | "inserts"
+            | "leave"
+            | "leaves"
+            | "resolve"
+            | "resolves"
     )
 }
 

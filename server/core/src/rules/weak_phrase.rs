@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags escape clauses and weak phrases in normative text (NASA ARM \"weak phrases\", INCOSE R8 \
-escape clauses, R10 superfluous infinitives): *as appropriate*, *if possible*, *where applicable*, *as \
+escape clauses, R10 superfluous infinitives): *as appropriate*, *if possible*, *where practical*, *as \
 needed*, *if necessary*, *to the extent possible*, *ideally*, *typically*, *try to*, \
 *capable of*. `as required by …` (a reference) is not flagged. \"MUST be able to\" is spec-kit's \
 canonical phrasing and is not in the default list; add it with `[rules] weak-phrase = { add = [\"be able to\"] }`.",
@@ -53,28 +53,10 @@ impl Rule for WeakPhrase {
                 let reference = phrase.starts_with("as ") && next_word(doc, span) == "by";
                 // `do NOT attempt to customise`: a prohibition, not a weak commitment.
                 let negated = preceded_by(doc, span, &["not", "never", "no"]);
-                // `displayed as required`, `marks the secret as required`: "as mandatory".
-                let marked = phrase == "as required"
-                    && preceded_by(
-                        doc,
-                        span,
-                        &[
-                            "displayed",
-                            "marked",
-                            "named",
-                            "names",
-                            "labelled",
-                            "labeled",
-                            "flagged",
-                            "shown",
-                            "listed",
-                            "indicated",
-                            "treated",
-                            "declared",
-                            "field",
-                            "fields",
-                        ],
-                    );
+                let before = doc.prose_slice(Span::new(unit.span.start, span.start));
+                // `displayed as required`, `names the API key secret as required`: "as
+                // mandatory", the label a thing is given.
+                let marked = phrase == "as required" && labels_before(before);
                 // `An attempt to pull`, `each attempt to connect`: the noun, naming an event.
                 let noun = phrase.starts_with("attempt")
                     && preceded_by(
@@ -86,9 +68,23 @@ impl Rule for WeakPhrase {
                 let descriptive = phrase == "capable of" && !preceded_by(doc, span, &["be"]);
                 // `(if applicable)`, `(typically under 1 minute)`: a parenthetical note beside
                 // the obligation, not a condition on it.
-                let before = doc.prose_slice(Span::new(unit.span.start, span.start));
                 let parenthetical = before.matches('(').count() > before.matches(')').count();
-                !reference && !negated && !marked && !noun && !descriptive && !parenthetical
+                // `describe profiles in general terms`: the adjective, not a hedge.
+                let adjective = phrase == "in general" && next_word(doc, span) == "terms";
+                // `before any application code attempts to resolve`: someone else's attempt, in
+                // a clause that sets the time of the obligation.
+                let subordinate = matches!(
+                    phrase.as_str(),
+                    "attempts to" | "tries to" | "attempt to" | "try to"
+                ) && subordinate_after_keyword(before);
+                !reference
+                    && !negated
+                    && !marked
+                    && !noun
+                    && !descriptive
+                    && !parenthetical
+                    && !adjective
+                    && !subordinate
             },
             |phrase| {
                 let lower = phrase.to_ascii_lowercase();
@@ -113,4 +109,70 @@ impl Rule for WeakPhrase {
             },
         )
     }
+}
+
+/// Whether one of the last six words before the phrase labels something ("marks", "names",
+/// "shown", "field"): `X as required` then says X is mandatory.
+fn labels_before(before: &str) -> bool {
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(6)
+        .any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "display"
+                    | "displays"
+                    | "displayed"
+                    | "name"
+                    | "label"
+                    | "flag"
+                    | "show"
+                    | "list"
+                    | "indicate"
+                    | "indicates"
+                    | "treat"
+                    | "treats"
+                    | "declare"
+                    | "marked"
+                    | "marks"
+                    | "mark"
+                    | "named"
+                    | "names"
+                    | "labelled"
+                    | "labeled"
+                    | "labels"
+                    | "flagged"
+                    | "flags"
+                    | "shown"
+                    | "shows"
+                    | "listed"
+                    | "lists"
+                    | "indicated"
+                    | "treated"
+                    | "declared"
+                    | "declares"
+                    | "field"
+                    | "fields"
+            )
+        })
+}
+
+/// Whether a subordinate clause (`before`, `when`, `until`, …) opens after the last binding
+/// keyword: what follows it is the clause's own subject acting, not the obligation.
+fn subordinate_after_keyword(before: &str) -> bool {
+    let Some(k) = ["MUST", "SHALL", "SHOULD", "WILL"]
+        .iter()
+        .filter_map(|k| before.rfind(k).map(|i| i + k.len()))
+        .max()
+    else {
+        return false;
+    };
+    before[k..].split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "before" | "after" | "when" | "whenever" | "until" | "once" | "while" | "if"
+        )
+    })
 }

@@ -124,6 +124,7 @@ fn statement(doc: &SpecDoc, span: Span, block: usize, all: &[Span]) -> Option<St
             let slash_after = m.end < span.end && bytes[m.end] == b'/';
             !(slash_before || slash_after)
         })
+        .filter(|m| !attributive(&doc.prose, *m))
         .filter_map(|m| keyword(doc.prose_slice(m), m))
         .collect();
     let ids: Vec<usize> = doc
@@ -141,6 +142,65 @@ fn statement(doc: &SpecDoc, span: Span, block: usize, all: &[Span]) -> Option<St
         keywords,
         ids,
         ears,
+    })
+}
+
+/// `REQUIRED attributes`, `the OPTIONAL fields`, `REQUIRED and OPTIONAL attributes`: the
+/// adjective before a noun names a kind of thing (defined elsewhere), it obliges no one here.
+fn attributive(prose: &str, m: Span) -> bool {
+    const ADJECTIVES: &[&str] = &["REQUIRED", "OPTIONAL", "RECOMMENDED"];
+    // Words after which a predicative keyword goes on: `REQUIRED to`, `OPTIONAL unless …`.
+    const CLAUSE: &[&str] = &[
+        "to",
+        "that",
+        "for",
+        "by",
+        "if",
+        "when",
+        "whether",
+        "unless",
+        "in",
+        "on",
+        "at",
+        "as",
+        "but",
+        "because",
+        "since",
+        "except",
+        "only",
+        "per",
+        "with",
+        "where",
+        "while",
+        "until",
+        "then",
+        "so",
+        "here",
+        "also",
+        "not",
+        "otherwise",
+        "even",
+        "from",
+        "of",
+        "under",
+    ];
+    if !ADJECTIVES.contains(&&prose[m.range()]) {
+        return false;
+    }
+    let mut words = prose[m.end..]
+        .split([' ', '\t'])
+        .take(4)
+        .map(|w| w.trim_matches(|c: char| matches!(c, '*' | '_' | ',' | ';' | ':' | ')')));
+    let mut next = words.next();
+    // `REQUIRED and OPTIONAL attributes`: both adjectives of one noun.
+    if next.is_some_and(|w| w.is_empty()) {
+        next = words.next();
+    }
+    if matches!(next, Some("and" | "or")) && words.next().is_some_and(|w| ADJECTIVES.contains(&w)) {
+        next = words.next();
+    }
+    next.is_some_and(|w| {
+        w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && w.len() > 1 && !CLAUSE.contains(&w)
     })
 }
 
@@ -169,4 +229,26 @@ fn keyword(raw: &str, span: Span) -> Option<Keyword> {
         uppercase,
         strength,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attributive;
+    use crate::span::Span;
+
+    fn at(text: &str, word: &str) -> bool {
+        let i = text.find(word).expect("word in text");
+        attributive(text, Span::new(i, i + word.len()))
+    }
+
+    #[test]
+    fn an_adjective_before_a_noun_obliges_no_one() {
+        assert!(at("map known REQUIRED and OPTIONAL attributes", "REQUIRED"));
+        assert!(at("map known REQUIRED and OPTIONAL attributes", "OPTIONAL"));
+        assert!(at("the **OPTIONAL** fields of an event", "OPTIONAL"));
+        assert!(!at("This attribute is REQUIRED.", "REQUIRED"));
+        assert!(!at("A key is REQUIRED to sign", "REQUIRED"));
+        assert!(!at("It is OPTIONAL for producers", "OPTIONAL"));
+        assert!(!at("MUST be set", "MUST"));
+    }
 }

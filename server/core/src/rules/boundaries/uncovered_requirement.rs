@@ -52,7 +52,9 @@ impl Rule for UncoveredRequirement {
             }
             let covered = tasks.iter().any(|t| {
                 t.story.as_deref() == Some(d.key.as_str())
-                    || t.covers.iter().any(|c| c.covers(&d.key))
+                    || t.covers
+                        .iter()
+                        .any(|c| c.covers(&d.key) || c.covers_child_of(&d.key))
             });
             if !covered {
                 let what = if d.kind == IdKind::Story {
