@@ -31,7 +31,10 @@ pub struct IdFact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFact {
     pub id: Option<String>,
+    /// The task's id (or the start of its line when it has none).
     pub span: Span,
+    /// The whole task: its list item with nested content (sub-tasks, detail lines).
+    pub item: Span,
     pub story: Option<String>,
     pub covers: Vec<Covers>,
 }
@@ -98,6 +101,7 @@ impl DocumentFacts {
             .map(|t| TaskFact {
                 id: t.id,
                 span: t.id_span,
+                item: t.span,
                 story: t.story,
                 covers: t.covers,
             })
@@ -113,10 +117,12 @@ impl DocumentFacts {
                 tasks.push(TaskFact {
                     id: Some(t.value.id.clone()),
                     span: Span::new(t.start + t.indent.len(), line),
+                    item: Span::new(t.start, t.end),
                     story: t.value.story.as_deref().map(normalize),
                     covers: t.value.covers.iter().map(|c| tasks::cover_of(c)).collect(),
                 });
             }
+            tasks.sort_by_key(|t| t.item.start);
         }
         let scope_boundary = doc.sections.iter().any(|s| {
             OUT_OF_SCOPE_TITLE.is_match(&s.title) && !s.title.to_lowercase().contains("in scope")
@@ -271,23 +277,36 @@ pub enum Coverage {
 pub fn coverage<'a>(
     documents: impl IntoIterator<Item = &'a DocumentFacts>,
 ) -> (Coverage, Vec<TaskFact>) {
-    let tasks: Vec<TaskFact> = documents
+    let cites = |t: &TaskFact| {
+        t.covers
+            .iter()
+            .any(|c| !matches!(c, Covers::Id(id) if id.starts_with('U')))
+    };
+    let mut tasks: Vec<TaskFact> = Vec::new();
+    let mut citing = 0;
+    for f in documents
         .into_iter()
         .filter(|f| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
-        .flat_map(|f| f.tasks.iter().cloned())
-        .filter(|t| t.id.is_some())
-        .collect();
+    {
+        let numbered: Vec<&TaskFact> = f.tasks.iter().filter(|t| t.id.is_some()).collect();
+        // A parent task cites through its sub-tasks, whose items lie inside its own and follow
+        // it in the document.
+        citing += numbered
+            .iter()
+            .enumerate()
+            .filter(|&(i, t)| {
+                cites(t)
+                    || numbered[i + 1..]
+                        .iter()
+                        .take_while(|c| t.item.covers(c.item))
+                        .any(|c| cites(c))
+            })
+            .count();
+        tasks.extend(numbered.into_iter().cloned());
+    }
     if tasks.is_empty() {
         return (Coverage::None, tasks);
     }
-    let citing = tasks
-        .iter()
-        .filter(|t| {
-            t.covers
-                .iter()
-                .any(|c| !matches!(c, Covers::Id(id) if id.starts_with('U')))
-        })
-        .count();
     let labelled = tasks.iter().filter(|t| t.story.is_some()).count();
     let mode = if citing * 2 >= tasks.len() {
         Coverage::Requirement

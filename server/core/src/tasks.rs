@@ -22,7 +22,8 @@ pub enum Covers {
         from: u32,
         to: u32,
     },
-    /// Kiro `_Requirements: All_`.
+    /// Kiro `_Requirements: All_` (`すべて`, `全て`): every criterion. Judged on real folders, such
+    /// tasks are mostly honest cross-cutting work (tests, docs, set-up), so the claim is taken.
     All,
 }
 
@@ -93,7 +94,7 @@ impl Task {
 }
 
 static KIRO_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\brequirements?\s*:\s*((?:all|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)(?:\s*,\s*(?:all|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?))*)")
+    Regex::new(r"(?i)\brequirements?\s*:\s*((?:all|すべて|全て|全部|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)(?:\s*,\s*(?:all|すべて|全て|全部|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?))*)")
         .expect("static regex")
 });
 static STORY_LABEL: LazyLock<Regex> =
@@ -202,15 +203,20 @@ pub fn read(doc: &SpecDoc) -> Vec<Task> {
 /// What one entry of a task's cover list covers: a lettered id (`FR-003`), or Kiro's `1.2`,
 /// `2` (a whole requirement), `1.1-1.7`, `All`.
 pub fn cover_of(item: &str) -> Covers {
-    if item.starts_with(|c: char| c.is_ascii_alphabetic()) && !item.eq_ignore_ascii_case("all") {
+    if item.starts_with(|c: char| c.is_ascii_alphabetic()) && !is_all(item) {
         Covers::Id(normalize(item))
     } else {
         kiro_item(item)
     }
 }
 
+/// `All`, and the same word in the languages Kiro folders are written in.
+pub fn is_all(item: &str) -> bool {
+    item.eq_ignore_ascii_case("all") || matches!(item, "すべて" | "全て" | "全部")
+}
+
 fn kiro_item(item: &str) -> Covers {
-    if item.eq_ignore_ascii_case("all") {
+    if is_all(item) {
         return Covers::All;
     }
     if let Some((a, b)) = item.split_once(['-', '–']) {

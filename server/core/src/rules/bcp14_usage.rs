@@ -18,9 +18,8 @@ static META: RuleMeta = RuleMeta {
 RFC 2119, RFC 8174 or BCP 14), flags lower-case *must*, *shall*, *should* (and their negations) in \
 requirement statements, since RFC 8174 gives only the capitals their special meaning. Anywhere outside \
 narrative sections, flags capitalised words that look normative but are not BCP 14 keywords: `WILL`, \
-`WON'T`, `MUSTN'T`, `SHAN'T`, `SHOULDN'T`, `NEED TO`, `HAS TO`, and, in a document that declares \
-BCP 14, mixed forms such as `MUST not` (elsewhere \"SHALL not\" reads plainly as a prohibition). Lower-case \
-keywords in reported speech (\"an error stating that the name must …\") are the text being specified. Capital MUST/SHALL without the boilerplate is the convention of spec-kit, Kiro, EARS and \
+`WON'T`, `MUSTN'T`, `SHAN'T`, `SHOULDN'T`, `NEED TO`, `HAS TO`, and mixed forms such as `MUST not`. \
+Lower-case keywords in reported speech (\"an error stating that the name must …\") are the text being specified. Capital MUST/SHALL without the boilerplate is the convention of spec-kit, Kiro, EARS and \
 OpenSpec and is not a finding. Quick fixes write the keyword in capitals or spell out the contraction.",
         why: "Readers and agents that know BCP 14 treat capitals as obligations and everything else as prose. A \
 lower-case \"must\" in an RFC-style document is ambiguous, and a capitalised WILL suggests a level of \
@@ -59,8 +58,7 @@ impl Rule for Bcp14Usage {
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let declares = DECLARES.is_match(&doc.prose);
-        if declares {
+        if DECLARES.is_match(&doc.prose) {
             for unit in &ctx.scope.units {
                 let text = doc.prose_slice(unit.span);
                 // "Explain that change specs must include …": reported speech, not a requirement.
@@ -112,11 +110,6 @@ impl Rule for Bcp14Usage {
                     _ => None,
                 };
                 let normalized = word.split_whitespace().collect::<Vec<_>>().join(" ");
-                // "SHALL not" reads unambiguously as a prohibition; only where BCP 14 is declared
-                // does its case matter (RFC 8174: the keywords mean what they mean in capitals).
-                if normalized.ends_with(" not") && !declares {
-                    continue;
-                }
                 let mut d = if normalized.ends_with(" not") {
                     let fixed = normalized.to_uppercase();
                     Diagnostic::new(

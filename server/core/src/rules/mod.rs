@@ -384,8 +384,53 @@ pub(crate) fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
         .collect::<Vec<_>>()
         .windows(2)
         .any(|w| w[0] == "by" && w[1].ends_with("ing"));
+    // `a clear error naming the file`, `… that lists the missing fields`, `… with the path`:
+    // what the thing must contain follows.
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .take(8)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let states_content = words.iter().any(|w| {
+        matches!(
+            *w,
+            "indicating"
+                | "identifying"
+                | "naming"
+                | "explaining"
+                | "instructing"
+                | "listing"
+                | "stating"
+                | "telling"
+                | "showing"
+                | "describing"
+                | "specifying"
+                | "containing"
+                | "citing"
+                | "quoting"
+        )
+    }) || words.windows(2).any(|p| {
+        (p[0] == "that"
+            && matches!(
+                p[1],
+                "names"
+                    | "lists"
+                    | "says"
+                    | "explains"
+                    | "identifies"
+                    | "includes"
+                    | "shows"
+                    | "states"
+                    | "tells"
+                    | "contains"
+                    | "specifies"
+                    | "cites"
+            ))
+            || (p[0] == "with" && matches!(p[1], "the" | "its" | "their"))
+    });
     opens_detail
         || by_means
+        || states_content
         || rest.contains("e.g.")
         || rest.contains(" such as ")
         || rest.contains("i.e.")

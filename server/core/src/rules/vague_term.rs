@@ -24,7 +24,7 @@ static META: RuleMeta = RuleMeta {
     doc: RuleDoc {
         what: "Flags subjective or unmeasurable qualities in normative text (requirement items, sentences with a \
 binding keyword, acceptance scenarios): *fast*, *user-friendly*, *intuitive*, *robust*, *scalable*, \
-*seamless*, *smooth*, *gracefully*, *properly*, *clear*, *consistent*, *reasonable*, *modern* and their \
+*seamless*, *smooth*, *gracefully*, *clear*, *reasonable*, *modern* and their \
 kin (ISO/IEC/IEEE 29148 \"terms to avoid\", INCOSE R7). Relative measures (*appropriate*, *sufficient*, \
 *efficient*, *minimal*, *large*, *many*, *several*) are not in the default list: real requirements \
 mostly take their criterion from the lines around them, and they were measured right 4 times in 23; add \
@@ -77,6 +77,12 @@ impl Rule for VagueTerm {
                 // `actionable-intent`, `fast-path`: a hyphenated compound is a name.
                 if doc.prose[span.end..].starts_with('-')
                     && doc.prose[span.end + 1..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    return false;
+                }
+                // `MUST smooth GPS data`: the verb (data smoothing).
+                if word == "smooth"
+                    && preceded_by(doc, span, &["to", "must", "shall", "will", "should", "and"])
                 {
                     return false;
                 }

@@ -187,15 +187,14 @@ fn attributive(prose: &str, m: Span) -> bool {
     if !ADJECTIVES.contains(&&prose[m.range()]) {
         return false;
     }
+    // Hard-wrapped lines and emphasis marks do not separate an adjective from its noun.
     let mut words = prose[m.end..]
-        .split([' ', '\t'])
-        .take(4)
-        .map(|w| w.trim_matches(|c: char| matches!(c, '*' | '_' | ',' | ';' | ':' | ')')));
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '*' | '_' | ',' | ';' | ':' | ')')))
+        .filter(|w| !w.is_empty())
+        .take(4);
     let mut next = words.next();
     // `REQUIRED and OPTIONAL attributes`: both adjectives of one noun.
-    if next.is_some_and(|w| w.is_empty()) {
-        next = words.next();
-    }
     if matches!(next, Some("and" | "or")) && words.next().is_some_and(|w| ADJECTIVES.contains(&w)) {
         next = words.next();
     }
@@ -250,5 +249,9 @@ mod tests {
         assert!(!at("A key is REQUIRED to sign", "REQUIRED"));
         assert!(!at("It is OPTIONAL for producers", "OPTIONAL"));
         assert!(!at("MUST be set", "MUST"));
+        assert!(at(
+            "map known REQUIRED and\nOPTIONAL attributes",
+            "REQUIRED"
+        ));
     }
 }
