@@ -276,11 +276,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(specwright_lsp::run_stdio());
+            let clean = runtime.block_on(specwright_lsp::run_stdio());
             // After `exit` a read of stdin may still be pending (clients need not close it):
             // it must not keep the process alive.
             runtime.shutdown_background();
-            Ok(ExitCode::SUCCESS)
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

@@ -1531,9 +1531,11 @@ fn protocol_abuse_is_answered_and_survived() {
     assert!(invalid.get("error").is_some(), "{invalid}");
     s.raw(b"X-Nonsense: 1\r\n\r\n");
     s.raw(b"Content-Length: 5\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"$/nothing\"}");
-    // Unknown method: MethodNotFound.
+    // Unknown method: MethodNotFound; a `$/` request too, as LSP 3.17 requires.
     let unknown = s.request("specwright/noSuchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let dollar = s.request("$/specwright/unknown", json!({}));
+    assert_eq!(dollar["error"]["code"], -32601, "{dollar}");
     // Edits to a document never opened are ignored.
     s.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///tmp/specwright-test/ghost.md", "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "x" }] }));
     let uri = "file:///tmp/specwright-test/abuse.md";
@@ -1560,6 +1562,24 @@ fn protocol_abuse_is_answered_and_survived() {
         text.push_str(ch);
     }
     let flooded = s.diagnostics(uri, Some(version));
+    // Text JSON cannot carry into a string — a lone surrogate escape, bytes that are not UTF-8 —
+    // costs one character (U+FFFD), never the session or the document's sync.
+    let lone = "file:///tmp/specwright-test/lone.md";
+    for body in [
+        format!(r##"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{lone}","languageId":"markdown","version":1,"text":"# Spec\n\n- The system MUST be fast \ud800 TBD.\n"}}}}}}"##).into_bytes(),
+        [&br#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///tmp/specwright-test/lone.md","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":6},"end":{"line":0,"character":6}},"text":"x"#[..], b"\xff", br#""}]}}"#].concat(),
+    ] {
+        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        framed.extend_from_slice(&body);
+        s.raw(&framed);
+    }
+    let repaired = s.diagnostics(lone, Some(2));
+    assert!(
+        summary(&repaired)
+            .iter()
+            .any(|d| d.starts_with("2:28-2:31")),
+        "the TBD after the repaired character is still found where the client has it: {repaired:?}"
+    );
     let fresh = "file:///tmp/specwright-test/abuse-fresh.md";
     s.open(fresh, "markdown", &text);
     assert_eq!(summary(&flooded), summary(&s.diagnostics(fresh, Some(1))));
@@ -1575,4 +1595,75 @@ fn protocol_abuse_is_answered_and_survived() {
         assert!(Instant::now() < deadline, "the server did not exit");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// LSP 3.17 `exit`: "The server should exit with success code 0 if the shutdown request has
+/// been received before; otherwise with error code 1."
+#[test]
+fn exit_without_shutdown_ends_with_code_1() {
+    let wait = |s: &mut Server| {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = s.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    s.notify("exit", Value::Null);
+    assert_eq!(
+        wait(&mut s),
+        Some(1),
+        "exit after initialize, without shutdown"
+    );
+    let mut early = Server::spawn(&[]);
+    early.notify("exit", Value::Null);
+    assert_eq!(wait(&mut early), Some(1), "exit before initialize");
+    // A registration the client never answers (it is gone) does not keep the server alive.
+    let mut s = Server::spawn(&[]);
+    s.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } } }),
+    );
+    s.notify("initialized", json!({}));
+    s.send(json!({ "jsonrpc": "2.0", "id": 99, "method": "shutdown" }));
+    s.notify("exit", Value::Null);
+    assert_eq!(wait(&mut s), Some(0), "shutdown, then exit at once");
+}
+
+/// File watchers are registered only with clients that offer dynamic registration for them
+/// (Neovim 0.11 on Linux does not), and registering never holds up the session.
+#[test]
+fn watchers_are_registered_only_where_the_client_offers_it() {
+    let registered = |caps: Value| {
+        let (mut s, _) = Server::start(caps, Value::Null);
+        // The registration goes out right after `initialized`; a second is plenty to see it.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let asked = loop {
+            if s.backlog
+                .iter()
+                .any(|m| m["method"] == "client/registerCapability")
+            {
+                break true;
+            }
+            if Instant::now() >= deadline {
+                break false;
+            }
+            let _ = s.receive(Instant::now() + Duration::from_millis(50));
+        };
+        s.stop();
+        asked
+    };
+    assert!(
+        !registered(push_caps(&["utf-16"])),
+        "no workspace capabilities"
+    );
+    assert!(!registered(
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": false } } })
+    ));
+    assert!(registered(
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } })
+    ));
 }

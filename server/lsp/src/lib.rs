@@ -15,8 +15,9 @@ mod transport;
 pub use server::{Backend, COMMANDS};
 
 /// Serves LSP over stdin/stdout until the client says `exit` (or goes away); then ends the
-/// agents of any dispatch still running, so none outlives the server.
-pub async fn run_stdio() {
+/// agents of any dispatch still running, so none outlives the server. True when the client
+/// asked for `shutdown` first (the process then exits with 0, else with 1).
+pub async fn run_stdio() -> bool {
     let backend: std::sync::Arc<std::sync::Mutex<Option<Backend>>> = Default::default();
     let slot = backend.clone();
     let (service, socket) = tower_lsp_server::LspService::new(move |client| {
@@ -26,8 +27,9 @@ pub async fn run_stdio() {
         }
         b
     });
+    let shutdown_seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     tower_lsp_server::Server::new(
-        transport::gate(tokio::io::stdin()),
+        transport::gate(tokio::io::stdin(), shutdown_seen.clone()),
         tokio::io::stdout(),
         socket,
     )
@@ -37,4 +39,5 @@ pub async fn run_stdio() {
     if let Some(b) = backend {
         b.end_runs().await;
     }
+    shutdown_seen.load(std::sync::atomic::Ordering::SeqCst)
 }

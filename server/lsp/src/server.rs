@@ -65,6 +65,9 @@ struct Session {
     work_done_progress: bool,
     /// The client applies `CreateFile` operations in a `WorkspaceEdit`.
     resource_create: bool,
+    /// The client registers file watchers dynamically
+    /// (`workspace.didChangeWatchedFiles.dynamicRegistration`); without it we never ask.
+    watch_registration: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -857,7 +860,14 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
+        let watch_registration = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         if let Ok(mut s) = self.inner.session.write() {
+            s.watch_registration = watch_registration;
             s.encoding = encoding;
             s.pull = pull;
             s.refresh_support = refresh_support;
@@ -966,13 +976,22 @@ impl LanguageServer for Backend {
             method: "workspace/didChangeWatchedFiles".into(),
             register_options: serde_json::to_value(options).ok(),
         };
-        // Clients without dynamic registration answer with an error; config changes then still
-        // arrive through didSave / didChange of an open specwright.toml.
-        let _ = self
+        // Only clients that offer dynamic registration are asked; without it, config changes
+        // still arrive through didSave / didChange of an open specwright.toml. The answer is
+        // not awaited here: a handler still waiting for the client when `exit` arrives would
+        // keep the server from ending (its input is no longer read, so the answer never comes).
+        let watch = self
             .inner
-            .client
-            .register_capability(vec![registration])
-            .await;
+            .session
+            .read()
+            .map(|s| s.watch_registration)
+            .unwrap_or(false);
+        if watch {
+            let client = self.inner.client.clone();
+            tokio::spawn(async move {
+                let _ = client.register_capability(vec![registration]).await;
+            });
+        }
         // Runs whose owner died are interrupted, and their leftover agents ended.
         let roots = self
             .inner

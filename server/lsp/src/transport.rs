@@ -4,7 +4,10 @@
 //! Messages are framed and checked here first; only JSON-RPC that tower-lsp-server accepts
 //! reaches it. A malformed message that still names a request id is replaced by a request for
 //! an unknown method, so the client gets an error for that id instead of waiting forever; any
-//! other is dropped, and said so on stderr.
+//! other is dropped, and said so on stderr. Text JSON cannot carry into a Rust string — bytes
+//! that are not UTF-8, a `\ud800` escape without its pair — is replaced by U+FFFD first, so
+//! that an edit holding one still arrives (one character changed, the document still in step
+//! with the client) instead of ending the session.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -46,7 +49,15 @@ fn judge(body: &[u8]) -> Verdict {
     };
     let id_ok = envelope.id.as_ref().is_none_or(valid_id);
     let method_ok = envelope.method.as_ref().is_none_or(Value::is_string);
-    if envelope.jsonrpc.as_deref() == Some("2.0") && id_ok && method_ok {
+    // A `$/…` request the server does not implement must be answered with MethodNotFound
+    // (LSP 3.17, "$ Notifications and Requests"); tower-lsp-server leaves it unanswered.
+    let dollar_request = envelope
+        .method
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.starts_with("$/"))
+        && envelope.id.as_ref().is_some_and(|id| !id.is_null());
+    if envelope.jsonrpc.as_deref() == Some("2.0") && id_ok && method_ok && !dollar_request {
         return Verdict::Pass;
     }
     match envelope.id {
@@ -96,14 +107,86 @@ async fn read_message<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option
     }
 }
 
+/// `body` with invalid UTF-8 and unpaired surrogate escapes replaced by U+FFFD (`\ufffd`), or
+/// `None` when it needs no repair. One pass; escapes are read in order, so `\\ud800` (an escaped
+/// backslash, then text) is left alone.
+fn repair(body: &[u8]) -> Option<Vec<u8>> {
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => std::borrow::Cow::Owned(String::from_utf8_lossy(body).into_owned()),
+    };
+    let lossy = matches!(text, std::borrow::Cow::Owned(_));
+    let bytes = text.as_bytes();
+    let surrogate = |i: usize| -> Option<u16> {
+        let hex = bytes.get(i + 2..i + 6)?;
+        let v = u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+        (bytes[i + 1] == b'u' && (0xD800..=0xDFFF).contains(&v)).then_some(v)
+    };
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(v) = surrogate(i) else {
+            i += 2;
+            continue;
+        };
+        let paired = (0xD800..0xDC00).contains(&v)
+            && bytes.get(i + 6) == Some(&b'\\')
+            && surrogate(i + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low));
+        if paired {
+            i += 12;
+            continue;
+        }
+        let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+        o.extend_from_slice(&bytes[copied..i]);
+        o.extend_from_slice(b"\\ufffd");
+        i += 6;
+        copied = i;
+    }
+    match out {
+        Some(mut o) => {
+            o.extend_from_slice(&bytes[copied..]);
+            Some(o)
+        }
+        None => lossy.then(|| bytes.to_vec()),
+    }
+}
+
+/// Whether `body` is the `shutdown` request.
+fn is_shutdown(body: &[u8]) -> bool {
+    serde_json::from_slice::<Envelope>(body).is_ok_and(|e| {
+        e.id.is_some() && e.method.as_ref().and_then(Value::as_str) == Some("shutdown")
+    })
+}
+
 /// `input`, with every message tower-lsp-server would choke on answered or dropped.
-pub fn gate(input: impl AsyncRead + Unpin + Send + 'static) -> impl AsyncRead + Unpin {
+/// `shutdown_seen` is set when the client's `shutdown` request passes: the gate sees messages
+/// in the client's order, while the server's handlers may still be running when `exit` ends it.
+pub fn gate(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    shutdown_seen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> impl AsyncRead + Unpin {
     let (mut to_server, from_gate) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let mut reader = BufReader::with_capacity(1 << 16, input);
-        while let Some(body) = read_message(&mut reader).await {
+        while let Some(mut body) = read_message(&mut reader).await {
+            if let Some(fixed) = repair(&body) {
+                eprintln!(
+                    "specwright: replaced text JSON cannot carry (invalid UTF-8 or a lone surrogate) with U+FFFD"
+                );
+                body = fixed;
+            }
             let body = match judge(&body) {
-                Verdict::Pass => body,
+                Verdict::Pass => {
+                    if is_shutdown(&body) {
+                        shutdown_seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    body
+                }
                 Verdict::Refuse(id) => {
                     eprintln!("specwright: answered an invalid request (id {id}) with an error");
                     json!({ "jsonrpc": "2.0", "id": id, "method": "specwright/invalidMessage" })
@@ -155,5 +238,42 @@ mod tests {
             judge(br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
             Verdict::Drop(_)
         ));
+        // `$/` requests get MethodNotFound; `$/` notifications pass (and are ignored).
+        assert_eq!(
+            judge(br#"{"jsonrpc":"2.0","id":4,"method":"$/custom"}"#),
+            Verdict::Refuse(json!(4))
+        );
+        assert_eq!(
+            judge(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#),
+            Verdict::Pass
+        );
+    }
+
+    #[test]
+    fn repairs_what_json_cannot_carry_and_nothing_else() {
+        let fixed = |b: &[u8]| repair(b).map(|v| String::from_utf8(v).unwrap());
+        assert_eq!(
+            fixed(br#"{"t":"a\ud800b"}"#).as_deref(),
+            Some(r#"{"t":"a\ufffdb"}"#)
+        );
+        assert_eq!(
+            fixed(br#"{"t":"\udc00"}"#).as_deref(),
+            Some(r#"{"t":"\ufffd"}"#)
+        );
+        assert_eq!(fixed(br#"{"t":"\ud83d\ude00 ok"}"#), None, "a pair is text");
+        assert_eq!(
+            fixed(br#"{"t":"\\ud800"}"#),
+            None,
+            "an escaped backslash, then text"
+        );
+        assert_eq!(
+            fixed(b"{\"t\":\"a\xffb\"}").as_deref(),
+            Some("{\"t\":\"a\u{fffd}b\"}")
+        );
+        assert_eq!(fixed(br#"{"t":"plain"}"#), None);
+        for body in [fixed(br#"{"t":"a\ud800b"}"#), fixed(b"{\"t\":\"\xc3\"}")] {
+            let v: Value = serde_json::from_str(&body.unwrap()).unwrap();
+            assert!(v["t"].as_str().unwrap().contains('\u{fffd}'));
+        }
     }
 }
