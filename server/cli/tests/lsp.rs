@@ -223,8 +223,14 @@ fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
+/// A push client that offers what VS Code offers the server: applied edits with
+/// `documentChanges`, shown documents.
 fn push_caps(encodings: &[&str]) -> Value {
-    json!({ "general": { "positionEncodings": encodings } })
+    json!({
+        "general": { "positionEncodings": encodings },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true } },
+        "window": { "showDocument": { "support": true } }
+    })
 }
 
 fn summary(diags: &[Value]) -> Vec<String> {
@@ -861,7 +867,7 @@ fn adr_actions_are_single_workspace_edits_and_citations_navigate() {
     let spec_uri = uri_of(&spec_dir.join("spec.md"));
     let caps = json!({
         "textDocument": { "publishDiagnostics": {} },
-        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
         "window": { "showDocument": { "support": true } },
         "general": { "positionEncodings": ["utf-16"] }
     });
@@ -1065,7 +1071,7 @@ fn decompose_is_one_workspace_edit_that_creates_the_tasks_file() {
     let tasks_uri = format!("file://{}", tasks_path.display());
     let caps = json!({
         "textDocument": { "publishDiagnostics": {} },
-        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } },
         "window": { "showDocument": { "support": true } },
         "general": { "positionEncodings": ["utf-16"] }
     });
@@ -1666,4 +1672,95 @@ fn watchers_are_registered_only_where_the_client_offers_it() {
     assert!(registered(
         json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } })
     ));
+}
+
+/// A client that offers nothing back (no applyEdit, showDocument, configuration or
+/// documentChanges, as the minimal profile of an independent client): the server uses none of
+/// them, its edits come as plain `changes`, and offering an action never creates a file.
+#[test]
+fn a_client_that_offers_nothing_is_asked_for_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_path = dir.path().canonicalize().unwrap();
+    let folder = root_path.join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export a draft as PDF through `src/export/pdf.rs` within TBD seconds.\n\n## Out of Scope\n\n- Printing.\n";
+    std::fs::write(folder.join("spec.md"), spec).unwrap();
+    let spec_uri = format!("file://{}", folder.join("spec.md").display());
+    let caps = json!({ "general": { "positionEncodings": ["utf-16"] } });
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", root_path.display())),
+        caps,
+        Value::Null,
+    );
+    s.open(&spec_uri, "markdown", spec);
+    let diags = s.diagnostics(&spec_uri, Some(1));
+    // Offering "Decompose into tasks" creates nothing: it is a command, run only when picked.
+    let on_heading = json!({ "textDocument": { "uri": spec_uri }, "range": { "start": { "line": 2, "character": 4 }, "end": { "line": 2, "character": 4 } }, "context": { "diagnostics": [], "only": ["refactor"] } });
+    let actions = s.request("textDocument/codeAction", on_heading);
+    let decompose = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Decompose"))
+        })
+        .unwrap_or_else(|| panic!("{actions}"));
+    assert!(decompose.get("edit").is_none(), "{decompose}");
+    assert_eq!(decompose["command"]["command"], "specwright.decompose");
+    assert!(
+        !folder.join("tasks.md").exists(),
+        "offering an action wrote a file"
+    );
+    // Picked, it says why it cannot apply, and still writes nothing.
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.decompose", "arguments": decompose["command"]["arguments"] }),
+    );
+    assert!(
+        result["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("workspace.applyEdit")),
+        "{result}"
+    );
+    assert!(!folder.join("tasks.md").exists());
+    // A quick fix's edit is a plain `changes` map.
+    let tbd = diags
+        .iter()
+        .find(|d| d["code"] == "incomplete-marker")
+        .cloned()
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let fixes = s.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": spec_uri }, "range": tbd["range"], "context": { "diagnostics": [tbd] } }),
+    );
+    let with_edit: Vec<&Value> = fixes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a.get("edit").is_some())
+        .collect();
+    assert!(!with_edit.is_empty(), "{fixes}");
+    for a in with_edit {
+        assert!(a["edit"].get("documentChanges").is_none(), "{a}");
+        assert!(a["edit"]["changes"][spec_uri.as_str()].is_array(), "{a}");
+    }
+    let collect = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.collectQuestions", "arguments": [{ "uri": spec_uri }] }),
+    );
+    assert_eq!(collect["applied"], false, "{collect}");
+    for method in [
+        "workspace/applyEdit",
+        "window/showDocument",
+        "workspace/configuration",
+        "client/registerCapability",
+    ] {
+        assert!(
+            server_requests(&mut s, method).is_empty(),
+            "{method} was sent to a client that did not offer it"
+        );
+    }
+    s.stop();
 }

@@ -65,9 +65,22 @@ struct Session {
     work_done_progress: bool,
     /// The client applies `CreateFile` operations in a `WorkspaceEdit`.
     resource_create: bool,
+    /// What the client said it can do for the server: `workspace/applyEdit`,
+    /// `window/showDocument`, `workspace/configuration`, `documentChanges` in edits. Nothing
+    /// it did not offer is used.
+    offers: Offers,
     /// The client registers file watchers dynamically
     /// (`workspace.didChangeWatchedFiles.dynamicRegistration`); without it we never ask.
     watch_registration: bool,
+}
+
+/// The server-to-client features a client offered in `initialize`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Offers {
+    pub apply_edit: bool,
+    pub show_document: bool,
+    pub configuration: bool,
+    pub document_changes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -860,6 +873,29 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
+        let offers = Offers {
+            apply_edit: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.apply_edit)
+                .unwrap_or(false),
+            show_document: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|d| d.support),
+            configuration: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
+            document_changes: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+        };
         let watch_registration = caps
             .workspace
             .as_ref()
@@ -868,6 +904,7 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         if let Ok(mut s) = self.inner.session.write() {
             s.watch_registration = watch_registration;
+            s.offers = offers;
             s.encoding = encoding;
             s.pull = pull;
             s.refresh_support = refresh_support;
@@ -1088,7 +1125,7 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let mut settings = params.settings;
-        if settings.is_null() {
+        if settings.is_null() && self.offers().configuration {
             let item = ConfigurationItem {
                 scope_uri: None,
                 section: Some("specwright".into()),
@@ -1397,10 +1434,10 @@ impl LanguageServer for Backend {
                     .collect(),
             });
         }
-        Ok(Some(WorkspaceEdit {
+        Ok(Some(self.shape(WorkspaceEdit {
             document_changes: Some(DocumentChanges::Edits(changes)),
             ..Default::default()
-        }))
+        })))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -1566,7 +1603,7 @@ impl LanguageServer for Backend {
                     title: fix["title"].as_str().unwrap_or("Apply fix").to_string(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
-                    edit: Some(edit),
+                    edit: Some(self.shape(edit)),
                     is_preferred: Some(true),
                     ..Default::default()
                 }));
@@ -1592,7 +1629,7 @@ impl LanguageServer for Backend {
                     title: "Mark as needing clarification".into(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
-                    edit: Some(edit),
+                    edit: Some(self.shape(edit)),
                     is_preferred: Some(false),
                     ..Default::default()
                 }));
@@ -1616,7 +1653,7 @@ impl LanguageServer for Backend {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: "Collect clarification questions".into(),
                 kind: Some(CodeActionKind::SOURCE),
-                edit: Some(edit),
+                edit: Some(self.shape(edit)),
                 ..Default::default()
             }));
         }
@@ -1685,13 +1722,13 @@ impl LanguageServer for Backend {
                         json!({ "applied": false, "reason": "no open questions to add" }),
                     ));
                 };
-                let applied = self
-                    .inner
-                    .client
-                    .apply_edit(edit)
-                    .await
-                    .map(|r| r.applied)
-                    .unwrap_or(false);
+                if !self.offers().apply_edit {
+                    return Ok(Some(json!({
+                        "applied": false,
+                        "reason": "this editor does not apply edits from the server (it did not offer workspace.applyEdit)"
+                    })));
+                }
+                let applied = self.apply(edit).await.is_some_and(|r| r.applied);
                 Ok(Some(json!({ "applied": applied })))
             }
             other => Err(Error::invalid_params(format!(

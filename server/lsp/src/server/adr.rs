@@ -376,7 +376,7 @@ impl Backend {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Set ADR status: {status}"),
                 kind: Some(CodeActionKind::REFACTOR_REWRITE),
-                edit: Some(edit),
+                edit: Some(self.shape(edit)),
                 ..Default::default()
             }));
         }

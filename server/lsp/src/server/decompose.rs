@@ -68,12 +68,30 @@ impl Backend {
         if d.edits.is_empty() {
             return Vec::new();
         }
+        let title = analysis.doc.sections[section].title.clone();
+        let changes = planned.changes();
+        let creates = changes
+            .changes
+            .iter()
+            .any(|c| matches!(c, specwright_workspace::changes::Change::Create { .. }));
+        // Offering an action must change nothing: for a client that cannot create files the
+        // new tasks file is made only when the user picks the action (a command).
+        if creates && !self.supports_create() {
+            return vec![CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Decompose into tasks ({title})"),
+                kind: Some(CodeActionKind::REFACTOR),
+                command: Some(Command {
+                    title: "Decompose into tasks".into(),
+                    command: "specwright.decompose".into(),
+                    arguments: Some(vec![json!({ "uri": uri.as_str(), "section": title })]),
+                }),
+                ..Default::default()
+            })];
+        }
         let version_of = |u: &Uri| self.inner.docs.get(u).map(|d| d.version);
-        let Ok(edit) = workspace_edit(&planned.changes(), enc, &version_of, self.supports_create())
-        else {
+        let Ok(edit) = workspace_edit(&changes, enc, &version_of, self.supports_create()) else {
             return Vec::new();
         };
-        let title = analysis.doc.sections[section].title.clone();
         vec![CodeActionOrCommand::CodeAction(CodeAction {
             title: format!(
                 "Decompose into tasks: {} new, {} updated ({title})",
@@ -81,7 +99,7 @@ impl Backend {
                 d.updated.len()
             ),
             kind: Some(CodeActionKind::REFACTOR),
-            edit: Some(edit),
+            edit: Some(self.shape(edit)),
             ..Default::default()
         })]
     }

@@ -521,8 +521,10 @@ impl Backend {
                     show: None,
                 };
                 let version_of = |_: &Uri| Some(version);
+                // An open buffer is never written behind the editor's back: without
+                // workspace/applyEdit the tick waits for the file to be saved and read again.
                 if let Ok(edit) = workspace_edit(&plan, self.encoding(), &version_of, false) {
-                    let _ = self.inner.client.apply_edit(edit).await;
+                    let _ = self.apply(edit).await;
                 }
             }
             None => {

@@ -83,9 +83,71 @@ pub(super) fn workspace_edit(
     })
 }
 
+/// `edit` in the form the client reads: `documentChanges` when it offered them, else the
+/// plain `changes` map (text edits only; versions are dropped, as that form has none).
+pub(super) fn shaped(edit: WorkspaceEdit, document_changes: bool) -> WorkspaceEdit {
+    if document_changes {
+        return edit;
+    }
+    let docs: Vec<TextDocumentEdit> = match edit.document_changes {
+        None => return edit,
+        Some(DocumentChanges::Edits(docs)) => docs,
+        Some(DocumentChanges::Operations(ops)) => ops
+            .into_iter()
+            .filter_map(|op| match op {
+                DocumentChangeOperation::Edit(e) => Some(e),
+                // Only offered to clients with resource operations, which implies
+                // `documentChanges`; nothing to translate here.
+                DocumentChangeOperation::Op(_) => None,
+            })
+            .collect(),
+    };
+    let mut changes: std::collections::HashMap<Uri, Vec<TextEdit>> =
+        edit.changes.unwrap_or_default();
+    for d in docs {
+        changes
+            .entry(d.text_document.uri)
+            .or_default()
+            .extend(d.edits.into_iter().map(|e| match e {
+                OneOf::Left(t) => t,
+                OneOf::Right(a) => a.text_edit,
+            }));
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        document_changes: None,
+        change_annotations: None,
+    }
+}
+
 impl Backend {
-    /// Opens `uri` in the editor (`window/showDocument`), focused.
+    pub(super) fn offers(&self) -> super::Offers {
+        self.inner
+            .session
+            .read()
+            .map(|s| s.offers)
+            .unwrap_or_default()
+    }
+
+    /// `edit` shaped for this client ([`shaped`]).
+    pub(super) fn shape(&self, edit: WorkspaceEdit) -> WorkspaceEdit {
+        shaped(edit, self.offers().document_changes)
+    }
+
+    /// Asks the client to apply `edit`, shaped for it; `None` when it does not offer
+    /// `workspace/applyEdit` (the edit is then never sent).
+    pub(super) async fn apply(&self, edit: WorkspaceEdit) -> Option<ApplyWorkspaceEditResponse> {
+        if !self.offers().apply_edit {
+            return None;
+        }
+        self.inner.client.apply_edit(self.shape(edit)).await.ok()
+    }
+
+    /// Opens `uri` in the editor (`window/showDocument`), focused, when the client offers it.
     pub(super) async fn show(&self, uri: &Uri) {
+        if !self.offers().show_document {
+            return;
+        }
         let _ = self
             .inner
             .client
@@ -103,14 +165,20 @@ impl Backend {
         if plan.changes.is_empty() {
             return Ok(Some(json!({ "applied": true, "changed": [] })));
         }
+        // Checked before the edit is built: building it creates new files for clients
+        // without resource operations, which must not happen for an edit never sent.
+        if !self.offers().apply_edit {
+            return Err(Error::invalid_params(format!(
+                "{label}: this editor does not apply edits from the server (it did not offer workspace.applyEdit)"
+            )));
+        }
         let version_of = |u: &Uri| self.inner.docs.get(u).map(|d| d.version);
         let edit = workspace_edit(&plan, self.encoding(), &version_of, self.supports_create())
             .map_err(Error::invalid_params)?;
-        let response = self.inner.client.apply_edit(edit).await;
-        let applied = response.as_ref().map(|r| r.applied).unwrap_or(false);
+        let response = self.apply(edit).await;
+        let applied = response.as_ref().is_some_and(|r| r.applied);
         if !applied {
             let reason = response
-                .ok()
                 .and_then(|r| r.failure_reason)
                 .unwrap_or_else(|| "the editor did not apply the edit".into());
             return Err(Error::invalid_params(format!("{label}: {reason}")));
