@@ -1657,6 +1657,22 @@ impl LanguageServer for Backend {
                 ..Default::default()
             }));
         }
+        // `only`: an action is returned when a requested kind is its kind or a parent of it
+        // (`refactor` takes `refactor.rewrite`; `refactor.rewrite` does not take `refactor`).
+        if let Some(only) = &params.context.only {
+            actions.retain(|a| match a {
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    kind: Some(kind), ..
+                }) => only.iter().any(|r| {
+                    kind.as_str() == r.as_str()
+                        || kind
+                            .as_str()
+                            .strip_prefix(r.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                }),
+                _ => false,
+            });
+        }
         Ok(Some(actions))
     }
 
