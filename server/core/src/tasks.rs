@@ -93,8 +93,10 @@ impl Task {
     }
 }
 
+/// A Kiro cover list: `_Requirements: 1.1, 1.2-1.4, 2, All_`, also written
+/// `**Validates: Requirements 1.2, 3.4**` and with `R`-prefixed numbers (`R1.1-R1.5`).
 static KIRO_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\brequirements?\s*:\s*((?:all|すべて|全て|全部|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)(?:\s*,\s*(?:all|すべて|全て|全部|\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?))*)")
+    Regex::new(r"(?i)\b(?:(?:validates|implements|covers)[*_]*\s*:?[*_]*\s*requirements?[*_]*\s*:?|requirements?\s*:)\s*((?:all|すべて|全て|全部|r?\d+(?:\.\d+)?(?:\s*[-–]\s*r?\d+(?:\.\d+)?)?)(?:\s*,\s*(?:all|すべて|全て|全部|r?\d+(?:\.\d+)?(?:\s*[-–]\s*r?\d+(?:\.\d+)?)?))*)")
         .expect("static regex")
 });
 static STORY_LABEL: LazyLock<Regex> =
@@ -219,8 +221,18 @@ fn kiro_item(item: &str) -> Covers {
     if is_all(item) {
         return Covers::All;
     }
+    // `R1.1` in a cover list is criterion 1.1 of requirement 1.
+    let unprefixed = |x: &str| {
+        x.strip_prefix(['R', 'r'])
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            .unwrap_or(x)
+            .to_string()
+    };
+    let item = unprefixed(item);
+    let item = item.as_str();
     if let Some((a, b)) = item.split_once(['-', '–']) {
-        let (a, b) = (a.trim(), b.trim());
+        let (a, b) = (a.trim(), unprefixed(b.trim()));
+        let b = b.as_str();
         if let (Some((ra, fa)), Some((rb, tb))) = (a.split_once('.'), b.split_once('.'))
             && ra == rb
             && let (Ok(from), Ok(to)) = (fa.parse(), tb.parse())
@@ -244,6 +256,28 @@ fn kiro_item(item: &str) -> Covers {
 mod tests {
     use super::*;
     use crate::syntax::ParseOptions;
+
+    #[test]
+    fn reads_validates_lines_and_r_prefixed_criteria() {
+        let text = "# Tasks\n\n- [ ] 1. Property tests\n  - **Validates: Requirements 1.2, 3.4**\n- [ ] 2. Agent tools\n  - _Requirements: R1.1-R1.3, R2_\n- [ ] 3. Notes\n  - Requirements were reviewed in 2026.\n";
+        let doc = SpecDoc::parse(text, ParseOptions::default());
+        let covers: Vec<Vec<Covers>> = read(&doc).into_iter().map(|t| t.covers).collect();
+        assert_eq!(
+            covers,
+            vec![
+                vec![Covers::Id("1.2".into()), Covers::Id("3.4".into())],
+                vec![
+                    Covers::Range {
+                        requirement: "1".into(),
+                        from: 1,
+                        to: 3
+                    },
+                    Covers::Requirement("2".into())
+                ],
+                vec![],
+            ]
+        );
+    }
 
     #[test]
     fn reads_spec_kit_and_kiro_tasks() {
