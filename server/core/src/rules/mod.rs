@@ -211,6 +211,19 @@ pub(crate) fn has_number(doc: &SpecDoc, span: Span) -> bool {
     })
 }
 
+/// How far from a word its clause is looked for, each way (bytes).
+const CLAUSE_REACH: usize = 600;
+
+/// The text of the unit starting at `unit_start` before `at`, at most twice CLAUSE_REACH of
+/// it: what the word-level guards read. Reading from the unit's start for every hit would
+/// cost a paragraph without breaks the square of its length.
+pub(crate) fn window_before(doc: &SpecDoc, unit_start: usize, at: usize) -> &str {
+    let from = doc
+        .prose
+        .ceil_char_boundary(at.saturating_sub(2 * CLAUSE_REACH).max(unit_start));
+    doc.prose_slice(Span::new(from.min(at), at))
+}
+
 /// The clause of `unit` around `at`: bounded by `,`, `;`, `:`, parentheses, ` and `, ` but `,
 /// ` or `, or the unit's edges. Parentheses stay with the clause they annotate.
 pub(crate) fn clause_around(doc: &SpecDoc, unit: Span, at: usize) -> Span {
@@ -228,8 +241,13 @@ pub(crate) fn clause_around(doc: &SpecDoc, unit: Span, at: usize) -> Span {
         }
         None
     };
-    let mut start = 0;
-    let mut i = 0;
+    // A clause is looked for within CLAUSE_REACH bytes of `at`: a paragraph with no break at
+    // all (a pasted log, a 2 MB line) would otherwise make every hit scan it whole, and a
+    // document's findings cost the square of its length.
+    let floor = text.floor_char_boundary(rel.saturating_sub(CLAUSE_REACH));
+    let ceiling = text.floor_char_boundary((rel + CLAUSE_REACH).min(text.len()));
+    let mut start = floor;
+    let mut i = floor;
     while i < rel {
         match is_break(text, i) {
             Some(n) => {
@@ -239,9 +257,9 @@ pub(crate) fn clause_around(doc: &SpecDoc, unit: Span, at: usize) -> Span {
             None => i += text[i..].chars().next().map_or(1, char::len_utf8),
         }
     }
-    let mut end = text.len();
+    let mut end = ceiling;
     let mut j = rel;
-    while j < text.len() {
+    while j < ceiling {
         if is_break(text, j).is_some() && j > rel {
             end = j;
             break;
@@ -266,7 +284,7 @@ pub(crate) fn word_findings(
     for unit in &ctx.scope.units {
         for hit in lexicon.find(&doc.prose, unit.span.start, unit.span.end) {
             let span = Span::new(hit.start, hit.end);
-            if in_quotes(doc.prose_slice(Span::new(unit.span.start, span.start)))
+            if in_quotes(window_before(doc, unit.span.start, span.start))
                 || is_name(doc, unit.span, span)
                 || rationale(doc, unit.span, span)
                 || !keep(span, unit)
@@ -285,7 +303,7 @@ pub(crate) fn word_findings(
 /// headers", "The design aims to be simple". The obligation in the same sentence is what a
 /// tester checks; the reason around it is not a requirement.
 pub(crate) fn rationale(doc: &SpecDoc, unit: Span, span: Span) -> bool {
-    let before = doc.prose_slice(Span::new(unit.start, span.start));
+    let before = window_before(doc, unit.start, span.start);
     // The clause so far: from the last boundary before the word.
     let clause_start = before
         .char_indices()
@@ -372,8 +390,12 @@ fn is_name(doc: &SpecDoc, unit: Span, span: Span) -> bool {
 /// rules: …)", "appropriate commands (e.g., …)", "a minimal skeleton:", "handle X gracefully by
 /// retrying …".
 pub(crate) fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
+    // What explains a term follows it closely; the rest of a long unit is not read.
+    let end = doc
+        .prose
+        .floor_char_boundary((span.end + CLAUSE_REACH).min(unit.end));
     let rest = doc
-        .prose_slice(Span::new(span.end, unit.end))
+        .prose_slice(Span::new(span.end, end.max(span.end)))
         .to_ascii_lowercase();
     let next_words: Vec<&str> = rest.split_whitespace().take(4).collect();
     let opens_detail = next_words
@@ -441,7 +463,7 @@ pub(crate) fn explained(doc: &SpecDoc, span: Span, unit: Span) -> bool {
 /// Whether `span` is in the outcome of a scenario (after its `Then`): Given and When set the
 /// scene and oblige no one.
 pub(crate) fn after_then(doc: &SpecDoc, unit: Span, span: Span) -> bool {
-    let before = doc.prose_slice(Span::new(unit.start, span.start));
+    let before = window_before(doc, unit.start, span.start);
     before
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| w == "Then" || w == "THEN")

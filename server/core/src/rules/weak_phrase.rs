@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, RuleDoc, RuleMeta, next_word, preceded_by, word_findings};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::span::Span;
 use crate::syntax::SpecDoc;
 
 pub struct WeakPhrase;
@@ -53,7 +52,7 @@ impl Rule for WeakPhrase {
                 let reference = phrase.starts_with("as ") && next_word(doc, span) == "by";
                 // `do NOT attempt to customise`: a prohibition, not a weak commitment.
                 let negated = preceded_by(doc, span, &["not", "never", "no"]);
-                let before = doc.prose_slice(Span::new(unit.span.start, span.start));
+                let before = super::window_before(doc, unit.span.start, span.start);
                 // `displayed as required`, `names the API key secret as required`: "as
                 // mandatory", the label a thing is given.
                 let marked = phrase == "as required" && labels_before(before);
