@@ -39,6 +39,18 @@ pub struct TaskFact {
     pub covers: Vec<Covers>,
 }
 
+impl TaskFact {
+    /// Whether the task covers the normalised id `key`: by its story label, by citing it, or
+    /// by citing one of its criteria (a parent requirement is covered through them).
+    pub fn covers(&self, key: &str) -> bool {
+        self.story.as_deref() == Some(key)
+            || self
+                .covers
+                .iter()
+                .any(|c| c.covers(key) || c.covers_child_of(key))
+    }
+}
+
 /// What the index keeps of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFacts {
@@ -322,12 +334,7 @@ pub fn coverage<'a>(
 pub fn covering_tasks(tasks: &[TaskFact], key: &str) -> Vec<String> {
     tasks
         .iter()
-        .filter(|t| {
-            t.story.as_deref() == Some(key)
-                || t.covers
-                    .iter()
-                    .any(|c| c.covers(key) || c.covers_child_of(key))
-        })
+        .filter(|t| t.covers(key))
         .filter_map(|t| t.id.clone())
         .collect()
 }

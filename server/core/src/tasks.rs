@@ -213,7 +213,7 @@ pub fn cover_of(item: &str) -> Covers {
 }
 
 /// `All`, and the same word in the languages Kiro folders are written in.
-pub fn is_all(item: &str) -> bool {
+fn is_all(item: &str) -> bool {
     item.eq_ignore_ascii_case("all") || matches!(item, "すべて" | "全て" | "全部")
 }
 

@@ -261,19 +261,13 @@ fn main() -> anyhow::Result<()> {
         "# rule\tearned\ttest_labelled\ttest_right\ttuning_labelled\ttuning_right\trecall_raised\trecall_found\n",
     );
     for meta in rules::registry().iter().map(|r| r.meta()) {
-        let t = |h| {
-            by_rule
-                .get(&(meta.id.to_string(), h))
-                .copied()
-                .unwrap_or_default()
-        };
         let r = |h| {
             recall_by_rule
                 .get(&(meta.id.to_string(), h))
                 .copied()
                 .unwrap_or_default()
         };
-        let (tu, te) = (t(Half::Tuning), t(Half::Test));
+        let (tu, te) = (tally(meta.id, Half::Tuning), tally(meta.id, Half::Test));
         let _ = writeln!(
             table,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2}/{:.2} |",

@@ -65,22 +65,24 @@ struct Session {
     work_done_progress: bool,
     /// The client applies `CreateFile` operations in a `WorkspaceEdit`.
     resource_create: bool,
-    /// What the client said it can do for the server: `workspace/applyEdit`,
-    /// `window/showDocument`, `workspace/configuration`, `documentChanges` in edits. Nothing
-    /// it did not offer is used.
+    /// What the client said it can do for the server. Nothing it did not offer is used.
     offers: Offers,
-    /// The client registers file watchers dynamically
-    /// (`workspace.didChangeWatchedFiles.dynamicRegistration`); without it we never ask.
-    watch_registration: bool,
 }
 
 /// The server-to-client features a client offered in `initialize`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Offers {
+    /// `workspace/applyEdit`.
     pub apply_edit: bool,
+    /// `window/showDocument`.
     pub show_document: bool,
+    /// `workspace/configuration`.
     pub configuration: bool,
+    /// `documentChanges` in a `WorkspaceEdit` (else the plain `changes` map).
     pub document_changes: bool,
+    /// Registering file watchers dynamically
+    /// (`workspace.didChangeWatchedFiles.dynamicRegistration`).
+    pub watch_registration: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -830,6 +832,7 @@ impl LanguageServer for Backend {
         // The rules' expressions compile on first use: have them ready for the first document.
         tokio::task::spawn_blocking(specwright_core::analysis::warm_up);
         let caps = &params.capabilities;
+        let workspace = caps.workspace.as_ref();
         let encoding = Encoding::negotiate(
             caps.general
                 .as_ref()
@@ -840,9 +843,7 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|t| t.diagnostic.as_ref())
             .is_some();
-        let refresh_support = caps
-            .workspace
-            .as_ref()
+        let refresh_support = workspace
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false);
@@ -858,9 +859,7 @@ impl LanguageServer for Backend {
         {
             roots.push(root.into_owned());
         }
-        let resource_create = caps
-            .workspace
-            .as_ref()
+        let resource_create = workspace
             .and_then(|w| w.workspace_edit.as_ref())
             .is_some_and(|e| {
                 e.document_changes == Some(true)
@@ -874,36 +873,23 @@ impl LanguageServer for Backend {
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
         let offers = Offers {
-            apply_edit: caps
-                .workspace
-                .as_ref()
-                .and_then(|w| w.apply_edit)
-                .unwrap_or(false),
+            apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
             show_document: caps
                 .window
                 .as_ref()
                 .and_then(|w| w.show_document.as_ref())
                 .is_some_and(|d| d.support),
-            configuration: caps
-                .workspace
-                .as_ref()
-                .and_then(|w| w.configuration)
-                .unwrap_or(false),
-            document_changes: caps
-                .workspace
-                .as_ref()
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            document_changes: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
                 .unwrap_or(false),
+            watch_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
         };
-        let watch_registration = caps
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false);
         if let Ok(mut s) = self.inner.session.write() {
-            s.watch_registration = watch_registration;
             s.offers = offers;
             s.encoding = encoding;
             s.pull = pull;
@@ -1017,13 +1003,7 @@ impl LanguageServer for Backend {
         // still arrive through didSave / didChange of an open specwright.toml. The answer is
         // not awaited here: a handler still waiting for the client when `exit` arrives would
         // keep the server from ending (its input is no longer read, so the answer never comes).
-        let watch = self
-            .inner
-            .session
-            .read()
-            .map(|s| s.watch_registration)
-            .unwrap_or(false);
-        if watch {
+        if self.offers().watch_registration {
             let client = self.inner.client.clone();
             tokio::spawn(async move {
                 let _ = client.register_capability(vec![registration]).await;

@@ -27,7 +27,10 @@ struct Envelope {
 /// What to do with one message body.
 #[derive(Debug, PartialEq)]
 enum Verdict {
-    Pass,
+    /// Forward it; `shutdown` says it is the client's `shutdown` request.
+    Pass {
+        shutdown: bool,
+    },
     /// Answer the request with this id with an error.
     Refuse(Value),
     Drop(String),
@@ -58,7 +61,9 @@ fn judge(body: &[u8]) -> Verdict {
         .is_some_and(|m| m.starts_with("$/"))
         && envelope.id.as_ref().is_some_and(|id| !id.is_null());
     if envelope.jsonrpc.as_deref() == Some("2.0") && id_ok && method_ok && !dollar_request {
-        return Verdict::Pass;
+        let shutdown = envelope.id.is_some()
+            && envelope.method.as_ref().and_then(Value::as_str) == Some("shutdown");
+        return Verdict::Pass { shutdown };
     }
     match envelope.id {
         Some(id) if id_ok && !id.is_null() => Verdict::Refuse(id),
@@ -156,13 +161,6 @@ fn repair(body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Whether `body` is the `shutdown` request.
-fn is_shutdown(body: &[u8]) -> bool {
-    serde_json::from_slice::<Envelope>(body).is_ok_and(|e| {
-        e.id.is_some() && e.method.as_ref().and_then(Value::as_str) == Some("shutdown")
-    })
-}
-
 /// `input`, with every message tower-lsp-server would choke on answered or dropped.
 /// `shutdown_seen` is set when the client's `shutdown` request passes: the gate sees messages
 /// in the client's order, while the server's handlers may still be running when `exit` ends it.
@@ -181,8 +179,8 @@ pub fn gate(
                 body = fixed;
             }
             let body = match judge(&body) {
-                Verdict::Pass => {
-                    if is_shutdown(&body) {
+                Verdict::Pass { shutdown } => {
+                    if shutdown {
                         shutdown_seen.store(true, std::sync::atomic::Ordering::SeqCst);
                     }
                     body
@@ -218,11 +216,11 @@ mod tests {
     fn judges_what_tower_lsp_would_refuse() {
         assert_eq!(
             judge(br#"{"jsonrpc":"2.0","method":"x","params":{}}"#),
-            Verdict::Pass
+            Verdict::Pass { shutdown: false }
         );
         assert_eq!(
             judge(br#"{"jsonrpc":"2.0","id":"a","result":null}"#),
-            Verdict::Pass
+            Verdict::Pass { shutdown: false }
         );
         assert!(matches!(judge(b"{not json"), Verdict::Drop(_)));
         assert!(matches!(judge(b"[1,2]"), Verdict::Drop(_)));
@@ -245,7 +243,11 @@ mod tests {
         );
         assert_eq!(
             judge(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#),
-            Verdict::Pass
+            Verdict::Pass { shutdown: false }
+        );
+        assert_eq!(
+            judge(br#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#),
+            Verdict::Pass { shutdown: true }
         );
     }
 

@@ -55,13 +55,7 @@ impl Rule for UncoveredRequirement {
             if !wanted {
                 continue;
             }
-            let covered = tasks.iter().any(|t| {
-                t.story.as_deref() == Some(d.key.as_str())
-                    || t.covers
-                        .iter()
-                        .any(|c| c.covers(&d.key) || c.covers_child_of(&d.key))
-            });
-            if !covered {
+            if !tasks.iter().any(|t| t.covers(&d.key)) {
                 let what = if d.kind == IdKind::Story {
                     format!("User Story {}", d.key.trim_start_matches("US"))
                 } else {
