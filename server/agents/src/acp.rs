@@ -3,7 +3,7 @@
 //! read as events, `session/request_permission` answered by the configured policy, and
 //! `fs/read_text_file` / `fs/write_text_file` served only inside the worktree.
 
-use crate::agent::AgentEvent;
+use crate::agent::{AgentEvent, Joiner};
 use agent_client_protocol::schema::ProtocolVersion;
 use agent_client_protocol::v1::ConnectionTo;
 use agent_client_protocol::v1::schema::{
@@ -47,10 +47,12 @@ pub async fn session(
 ) -> Result<SessionResult, String> {
     let log = Arc::new(Mutex::new(std::fs::File::create(&cx.log).ok()));
     let seen: Arc<Mutex<Vec<AgentEvent>>> = Arc::default();
+    let joiner: Arc<Mutex<Joiner>> = Arc::default();
     let worktree = std::fs::canonicalize(&cx.worktree).unwrap_or(cx.worktree.clone());
     let transport = ByteStreams::new(stdin.compat_write(), stdout.compat());
 
     let (log_n, seen_n, events_n) = (log.clone(), seen.clone(), cx.events.clone());
+    let joiner_n = joiner.clone();
     let (log_p, policy) = (log.clone(), cx.permissions);
     let (wt_r, wt_w, log_w) = (worktree.clone(), worktree.clone(), log.clone());
     let (prompt, cancel, cwd) = (cx.prompt.clone(), cx.cancel.clone(), worktree.clone());
@@ -62,10 +64,13 @@ pub async fn session(
             async move |n: SessionNotification, _cx| {
                 record(&log_n, "session/update", &n);
                 for e in events_of(&n.update) {
-                    if let Ok(mut s) = seen_n.lock() {
-                        s.push(e.clone());
+                    let joined = joiner_n.lock().map(|mut j| j.push(e)).unwrap_or_default();
+                    for e in joined {
+                        if let Ok(mut s) = seen_n.lock() {
+                            s.push(e.clone());
+                        }
+                        let _ = events_n.send(e);
                     }
-                    let _ = events_n.send(e);
                 }
                 Ok(())
             },
@@ -101,14 +106,31 @@ pub async fn session(
         )
         .on_receive_request(
             async move |req: ReadTextFileRequest, responder, _cx| match inside(&wt_r, &req.path)
+                .map_err(FsError::Refused)
                 .and_then(|p| {
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", req.path.display()))
+                    std::fs::read_to_string(&p).map_err(|e| {
+                        let what = format!("{}: {e}", req.path.display());
+                        if e.kind() == std::io::ErrorKind::NotFound {
+                            FsError::Missing(what)
+                        } else {
+                            FsError::Refused(what)
+                        }
+                    })
                 }) {
                 Ok(text) => {
                     let text = slice_lines(&text, req.line, req.limit);
                     responder.respond(ReadTextFileResponse::new(text))
                 }
-                Err(e) => responder
+                // A file that is not there yet is "not found", not a bad request: agents read
+                // before they create, and some give up on any other error.
+                Err(FsError::Missing(e)) => responder.respond_with_error(
+                    agent_client_protocol::Error::new(
+                        agent_client_protocol::ErrorCode::RESOURCE_NOT_FOUND,
+                        "Resource not found",
+                    )
+                    .data(serde_json::json!({ "uri": e })),
+                ),
+                Err(FsError::Refused(e)) => responder
                     .respond_with_error(agent_client_protocol::Error::invalid_params().data(e)),
             },
             agent_client_protocol::on_receive_request!(),
@@ -163,11 +185,20 @@ pub async fn session(
         })
         .await
         .map_err(|e| format!("ACP: {e}"))?;
-    let events = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut events = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    if let Some(last) = joiner.lock().ok().and_then(|mut j| j.flush()) {
+        let _ = cx.events.send(last.clone());
+        events.push(last);
+    }
     Ok(SessionResult {
         stop_reason: result,
         events,
     })
+}
+
+enum FsError {
+    Missing(String),
+    Refused(String),
 }
 
 fn stop_reason<T: serde::Serialize>(reason: &T) -> String {
@@ -195,7 +226,7 @@ fn events_of(update: &SessionUpdate) -> Vec<AgentEvent> {
             .to_string()
     };
     match v.get("sessionUpdate").and_then(|k| k.as_str()) {
-        Some("agent_message_chunk") => vec![AgentEvent::Message { text: text(&v) }],
+        Some("agent_message_chunk") => vec![AgentEvent::Chunk { text: text(&v) }],
         Some("tool_call") | Some("tool_call_update") => {
             let title = v.get("title").and_then(|t| t.as_str()).map(str::to_string);
             let path = v

@@ -1,13 +1,16 @@
 //! The agents Specwright drives: how each kind is started (argv, prompt on stdin or in a file)
-//! and how its output stream reads as [`AgentEvent`]s.
+//! and the events its output reads as (the readers of each stream format are in `streams`).
 //!
-//! Targeted versions (the flags and event shapes below were taken from their documentation):
-//! Claude Code 2.x (`claude -p --output-format stream-json --verbose`), Codex CLI 0.5x
-//! (`codex exec --json -`), Gemini CLI 0.1x (`gemini --output-format stream-json`, headless
-//! because stdin is not a terminal), ACP protocol version 1.
+//! Targeted versions (the tests run these very versions from npm): Claude Code 2.1
+//! (`claude -p --output-format stream-json --verbose --permission-mode acceptEdits`), Codex CLI
+//! 0.171 (`codex exec --json --sandbox workspace-write -`), Gemini CLI 0.61 (`gemini
+//! --output-format stream-json --approval-mode auto_edit --skip-trust`, headless because stdin is
+//! not a terminal), claude-code-acp 0.16 and ACP protocol version 1.
 
-use serde_json::Value;
 use specwright_core::config::{AgentConfig, AgentKind};
+use std::path::PathBuf;
+
+pub use crate::streams::parse_line;
 
 /// Something an agent did, as far as progress and the run record care.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15,21 +18,28 @@ use specwright_core::config::{AgentConfig, AgentKind};
 pub enum AgentEvent {
     /// The session started (model, session id).
     Started { detail: String },
-    /// Text the agent wrote (a chunk or a whole message).
+    /// A whole message the agent wrote.
     Message { text: String },
+    /// A streamed piece of a message; [`Joiner`] turns a run of them into one `Message`.
+    Chunk { text: String },
     /// A tool call: `name` ("edit", "run", …) and what it works on.
     Tool { name: String, detail: String },
+    /// A tool call the agent's own permission system refused.
+    Refused { tool: String, detail: String },
     /// The agent's plan, entry by entry.
     Plan { entries: Vec<String> },
-    /// The end of the agent's turn: whether it says it succeeded, its last message, and what
-    /// it reported of its cost.
+    /// The end of the agent's turn: whether it says it succeeded, its last message, why it
+    /// stopped, and what it reported of its cost.
     Finished {
         ok: bool,
         message: Option<String>,
+        stop_reason: Option<String>,
         usage: Option<Usage>,
     },
     /// An error the agent reported.
     Error { message: String },
+    /// Something the agent warns about and carries on (Codex reports these as error items).
+    Warning { message: String },
     /// A line that should have been JSON and was not.
     Malformed { line: String },
 }
@@ -43,6 +53,12 @@ pub struct Usage {
     pub input_tokens: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<u64>,
+    /// Input tokens read from the provider's prompt cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_tokens: Option<u64>,
+    /// Input tokens written to the provider's prompt cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_tokens: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<u64>,
 }
@@ -53,14 +69,43 @@ impl AgentEvent {
         match self {
             AgentEvent::Tool { name, detail } if detail.is_empty() => Some(name.clone()),
             AgentEvent::Tool { name, detail } => Some(format!("{name} {}", short(detail, 60))),
+            AgentEvent::Refused { tool, detail } => {
+                Some(format!("refused: {tool} {}", short(detail, 50)))
+            }
             AgentEvent::Plan { entries } => Some(format!("planned {} steps", entries.len())),
             AgentEvent::Message { text } => {
                 let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
                 Some(short(line.trim(), 60))
             }
             AgentEvent::Error { message } => Some(format!("error: {}", short(message, 60))),
+            AgentEvent::Warning { message } => Some(format!("warning: {}", short(message, 60))),
             _ => None,
         }
+    }
+}
+
+/// Joins streamed chunks into whole messages: a run of [`AgentEvent::Chunk`]s becomes one
+/// [`AgentEvent::Message`] when any other event arrives or the stream ends.
+#[derive(Default)]
+pub struct Joiner {
+    pending: String,
+}
+
+impl Joiner {
+    pub fn push(&mut self, e: AgentEvent) -> Vec<AgentEvent> {
+        match e {
+            AgentEvent::Chunk { text } => {
+                self.pending.push_str(&text);
+                Vec::new()
+            }
+            other => self.flush().into_iter().chain([other]).collect(),
+        }
+    }
+
+    pub fn flush(&mut self) -> Option<AgentEvent> {
+        (!self.pending.is_empty()).then(|| AgentEvent::Message {
+            text: std::mem::take(&mut self.pending),
+        })
     }
 }
 
@@ -101,6 +146,41 @@ impl Placeholders<'static> {
     };
 }
 
+/// Whether the user's `args` already pass one of `flags` (as `--flag value` or `--flag=value`).
+fn passes(args: &[String], flags: &[&str]) -> bool {
+    args.iter().any(|a| {
+        flags
+            .iter()
+            .any(|f| a == f || a.strip_prefix(f).is_some_and(|rest| rest.starts_with('=')))
+    })
+}
+
+/// Whether the user chose Codex's sandbox themselves: on the command line (`--sandbox`, `-c
+/// sandbox_mode=…`, a profile, the bypass flag) or in Codex's own `config.toml`.
+fn codex_sandbox_chosen(args: &[String], env: &[(String, String)]) -> bool {
+    let flags = [
+        "--sandbox",
+        "-s",
+        "--full-auto",
+        "--dangerously-bypass-approvals-and-sandbox",
+        "--yolo",
+        "--profile",
+        "-p",
+    ];
+    if passes(args, &flags) || args.iter().any(|a| a.contains("sandbox_mode")) {
+        return true;
+    }
+    let home = env
+        .iter()
+        .find(|(k, _)| k == "CODEX_HOME")
+        .map(|(_, v)| PathBuf::from(v))
+        .or_else(|| std::env::var_os("CODEX_HOME").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".codex")));
+    home.and_then(|h| std::fs::read_to_string(h.join("config.toml")).ok())
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("sandbox_mode"))
+}
+
 /// The command line an agent is started with.
 pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
     let program = |default: &str| -> Vec<String> {
@@ -109,10 +189,25 @@ pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
             .clone()
             .unwrap_or_else(|| vec![default.to_string()])
     };
+    let args: Vec<String> = agent.args.iter().flatten().cloned().collect();
+    let env: Vec<(String, String)> = agent
+        .env
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut argv = match agent.kind {
         AgentKind::Claude => {
             let mut a = program("claude");
             a.extend(["-p", "--output-format", "stream-json", "--verbose"].map(String::from));
+            // Headless Claude Code refuses every edit unless a permission mode allows it, and
+            // still reports success; acceptEdits allows edits and nothing else.
+            if !passes(
+                &args,
+                &["--permission-mode", "--dangerously-skip-permissions"],
+            ) {
+                a.extend(["--permission-mode", "acceptEdits"].map(String::from));
+            }
             if let Some(n) = agent.max_turns {
                 a.extend(["--max-turns".into(), n.to_string()]);
             }
@@ -124,12 +219,7 @@ pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
         AgentKind::Codex => {
             let mut a = program("codex");
             a.extend(["exec", "--json"].map(String::from));
-            if !agent
-                .args
-                .iter()
-                .flatten()
-                .any(|x| x.starts_with("--sandbox") || x == "-s" || x.contains("full-auto"))
-            {
+            if !codex_sandbox_chosen(&args, &env) {
                 // codex exec is read-only by default; a task has to write its files.
                 a.extend(["--sandbox", "workspace-write"].map(String::from));
             }
@@ -138,6 +228,15 @@ pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
         AgentKind::Gemini => {
             let mut a = program("gemini");
             a.extend(["--output-format", "stream-json"].map(String::from));
+            // Headless Gemini offers no edit tool without an approval mode, and refuses to run
+            // in a folder it has not been told to trust: every worktree is a fresh folder,
+            // made from a repository the user has confirmed.
+            if !passes(&args, &["--approval-mode", "--yolo", "-y"]) {
+                a.extend(["--approval-mode", "auto_edit"].map(String::from));
+            }
+            if !passes(&args, &["--skip-trust"]) {
+                a.push("--skip-trust".into());
+            }
             a
         }
         AgentKind::Acp | AgentKind::Command => program("true")
@@ -155,217 +254,16 @@ pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
     {
         argv.extend(["--model".into(), m.clone()]);
     }
-    argv.extend(agent.args.iter().flatten().cloned());
+    argv.extend(args);
     if agent.kind == AgentKind::Codex {
         // `-` reads the prompt from stdin.
         argv.push("-".into());
     }
     Launch {
         argv,
-        env: agent
-            .env
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+        env,
         prompt_on_stdin: agent.kind != AgentKind::Acp,
         kind: agent.kind,
-    }
-}
-
-/// Reads one line of an agent's stdout.
-pub fn parse_line(kind: AgentKind, line: &str) -> Vec<AgentEvent> {
-    let line = line.trim();
-    if line.is_empty() {
-        return Vec::new();
-    }
-    if kind == AgentKind::Command {
-        return vec![AgentEvent::Message {
-            text: line.to_string(),
-        }];
-    }
-    let Ok(v) = serde_json::from_str::<Value>(line) else {
-        return vec![AgentEvent::Malformed {
-            line: line.to_string(),
-        }];
-    };
-    match kind {
-        AgentKind::Claude => claude(&v),
-        AgentKind::Codex => codex(&v),
-        AgentKind::Gemini => gemini(&v),
-        AgentKind::Acp | AgentKind::Command => Vec::new(),
-    }
-}
-
-fn s(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn tool_detail(input: &Value) -> String {
-    [
-        "file_path",
-        "path",
-        "command",
-        "pattern",
-        "url",
-        "query",
-        "description",
-    ]
-    .iter()
-    .find_map(|k| input.get(*k).and_then(Value::as_str))
-    .map(str::to_string)
-    .unwrap_or_default()
-}
-
-/// Claude Code stream-json: `system`/`init`, `assistant` messages with text and `tool_use`
-/// blocks, `user` tool results, and a closing `result`.
-fn claude(v: &Value) -> Vec<AgentEvent> {
-    match v.get("type").and_then(Value::as_str) {
-        Some("system") if v.get("subtype").and_then(Value::as_str) == Some("init") => {
-            vec![AgentEvent::Started {
-                detail: s(v, "model").unwrap_or_default(),
-            }]
-        }
-        Some("assistant") => {
-            let content = v
-                .pointer("/message/content")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            content
-                .iter()
-                .filter_map(|block| match block.get("type").and_then(Value::as_str) {
-                    Some("text") => Some(AgentEvent::Message {
-                        text: s(block, "text")?,
-                    }),
-                    Some("tool_use") => Some(AgentEvent::Tool {
-                        name: s(block, "name").unwrap_or_default(),
-                        detail: block.get("input").map(tool_detail).unwrap_or_default(),
-                    }),
-                    _ => None,
-                })
-                .collect()
-        }
-        Some("result") => {
-            let is_error = v.get("is_error").and_then(Value::as_bool).unwrap_or(false)
-                || v.get("subtype").and_then(Value::as_str) != Some("success");
-            vec![AgentEvent::Finished {
-                ok: !is_error,
-                message: s(v, "result"),
-                usage: Some(Usage {
-                    cost_usd: v.get("total_cost_usd").and_then(Value::as_f64),
-                    input_tokens: v.pointer("/usage/input_tokens").and_then(Value::as_u64),
-                    output_tokens: v.pointer("/usage/output_tokens").and_then(Value::as_u64),
-                    turns: v.get("num_turns").and_then(Value::as_u64),
-                }),
-            }]
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// `codex exec --json`: `thread.started`, `turn.started`, `item.*` (agent_message,
-/// command_execution, file_change, …), `turn.completed` with usage, `turn.failed`, `error`.
-fn codex(v: &Value) -> Vec<AgentEvent> {
-    let item = v.get("item");
-    match v.get("type").and_then(Value::as_str) {
-        Some("thread.started") => vec![AgentEvent::Started {
-            detail: s(v, "thread_id").unwrap_or_default(),
-        }],
-        Some("item.started") | Some("item.completed") => {
-            let Some(item) = item else { return Vec::new() };
-            let completed = v.get("type").and_then(Value::as_str) == Some("item.completed");
-            match item.get("type").and_then(Value::as_str) {
-                Some("agent_message") if completed => vec![AgentEvent::Message {
-                    text: s(item, "text").unwrap_or_default(),
-                }],
-                Some("command_execution") if !completed => vec![AgentEvent::Tool {
-                    name: "run".into(),
-                    detail: s(item, "command").unwrap_or_default(),
-                }],
-                Some("file_change") => item
-                    .get("changes")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|c| AgentEvent::Tool {
-                        name: "edit".into(),
-                        detail: s(c, "path").unwrap_or_default(),
-                    })
-                    .collect(),
-                Some("todo_list") => vec![AgentEvent::Plan {
-                    entries: item
-                        .get("items")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|i| s(i, "text"))
-                        .collect(),
-                }],
-                Some("error") => vec![AgentEvent::Error {
-                    message: s(item, "message").unwrap_or_default(),
-                }],
-                _ => Vec::new(),
-            }
-        }
-        Some("turn.completed") => vec![AgentEvent::Finished {
-            ok: true,
-            message: None,
-            usage: Some(Usage {
-                input_tokens: v.pointer("/usage/input_tokens").and_then(Value::as_u64),
-                output_tokens: v.pointer("/usage/output_tokens").and_then(Value::as_u64),
-                ..Usage::default()
-            }),
-        }],
-        Some("turn.failed") => vec![AgentEvent::Finished {
-            ok: false,
-            message: v
-                .pointer("/error/message")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            usage: None,
-        }],
-        Some("error") => vec![AgentEvent::Error {
-            message: s(v, "message").unwrap_or_default(),
-        }],
-        _ => Vec::new(),
-    }
-}
-
-/// Gemini CLI stream-json: `init`, `message`, `tool_use`, `tool_result`, `error`, `result`.
-fn gemini(v: &Value) -> Vec<AgentEvent> {
-    match v.get("type").and_then(Value::as_str) {
-        Some("init") => vec![AgentEvent::Started {
-            detail: s(v, "model").unwrap_or_default(),
-        }],
-        Some("message") if s(v, "role").as_deref() == Some("assistant") => {
-            vec![AgentEvent::Message {
-                text: s(v, "content").unwrap_or_default(),
-            }]
-        }
-        Some("tool_use") => vec![AgentEvent::Tool {
-            name: s(v, "tool_name").unwrap_or_default(),
-            detail: v.get("parameters").map(tool_detail).unwrap_or_default(),
-        }],
-        Some("error") => vec![AgentEvent::Error {
-            message: s(v, "message").unwrap_or_default(),
-        }],
-        Some("result") => {
-            let stats = v.get("stats");
-            vec![AgentEvent::Finished {
-                ok: s(v, "status").as_deref() != Some("error"),
-                message: v
-                    .pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                usage: stats.map(|st| Usage {
-                    input_tokens: st.get("input_tokens").and_then(Value::as_u64),
-                    output_tokens: st.get("output_tokens").and_then(Value::as_u64),
-                    ..Usage::default()
-                }),
-            }]
-        }
-        _ => Vec::new(),
     }
 }
 
@@ -373,61 +271,77 @@ fn gemini(v: &Value) -> Vec<AgentEvent> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn claude_stream_reads_tools_and_result() {
-        let events: Vec<AgentEvent> = [
-            r#"{"type":"system","subtype":"init","model":"claude-sonnet-4-5","session_id":"s"}"#,
-            r#"{"type":"assistant","message":{"content":[{"type":"text","text":"Editing."},{"type":"tool_use","name":"Edit","input":{"file_path":"src/a.rs"}}]}}"#,
-            r#"{"type":"result","subtype":"success","is_error":false,"result":"Done.","total_cost_usd":0.12,"num_turns":3,"usage":{"input_tokens":10,"output_tokens":5}}"#,
-            "not json",
-        ]
-        .iter()
-        .flat_map(|l| parse_line(AgentKind::Claude, l))
-        .collect();
-        assert_eq!(events.len(), 5);
-        assert_eq!(
-            events[2].summary().as_deref(),
-            Some("Edit src/a.rs"),
-            "{events:?}"
-        );
-        match &events[3] {
-            AgentEvent::Finished { ok, message, usage } => {
-                assert!(ok);
-                assert_eq!(message.as_deref(), Some("Done."));
-                assert_eq!(usage.as_ref().and_then(|u| u.cost_usd), Some(0.12));
-            }
-            other => panic!("{other:?}"),
+    fn agent(kind: AgentKind, args: &[&str]) -> AgentConfig {
+        AgentConfig {
+            kind,
+            argv: None,
+            args: (!args.is_empty()).then(|| args.iter().map(|s| s.to_string()).collect()),
+            env: Some([("CODEX_HOME".to_string(), "/nonexistent".to_string())].into()),
+            model: None,
+            max_turns: None,
+            max_budget_usd: None,
         }
-        assert!(matches!(events[4], AgentEvent::Malformed { .. }));
     }
 
     #[test]
-    fn codex_failure_is_not_ok() {
-        let e = parse_line(
-            AgentKind::Codex,
-            r#"{"type":"turn.failed","error":{"message":"rate limited"}}"#,
-        );
+    fn defaults_let_each_cli_write_and_the_users_flags_win() {
+        let argv = |k, a: &[&str]| launch(&agent(k, a), &Placeholders::UNFILLED).argv.join(" ");
+        assert!(argv(AgentKind::Claude, &[]).contains("--permission-mode acceptEdits"));
+        let plan = argv(AgentKind::Claude, &["--permission-mode=plan"]);
+        assert!(!plan.contains("acceptEdits"), "{plan}");
         assert_eq!(
-            e,
-            vec![AgentEvent::Finished {
-                ok: false,
-                message: Some("rate limited".into()),
-                usage: None
-            }]
+            argv(AgentKind::Codex, &[]),
+            "codex exec --json --sandbox workspace-write -"
         );
+        let own = argv(AgentKind::Codex, &["-c", "sandbox_mode=danger-full-access"]);
+        assert!(!own.contains("workspace-write"), "{own}");
+        assert_eq!(
+            argv(AgentKind::Gemini, &[]),
+            "gemini --output-format stream-json --approval-mode auto_edit --skip-trust"
+        );
+        assert!(!argv(AgentKind::Gemini, &["--yolo"]).contains("auto_edit"));
+    }
+
+    #[test]
+    fn a_sandbox_in_codexs_own_config_is_respected() {
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            home.path().join("config.toml"),
+            "sandbox_mode = \"read-only\"\n",
+        )
+        .expect("write");
+        let mut a = agent(AgentKind::Codex, &[]);
+        a.env = Some([("CODEX_HOME".into(), home.path().to_string_lossy().into())].into());
+        let argv = launch(&a, &Placeholders::UNFILLED).argv;
+        assert!(!argv.iter().any(|x| x == "--sandbox"), "{argv:?}");
+    }
+
+    #[test]
+    fn chunks_join_into_one_message() {
+        let mut j = Joiner::default();
+        let mut out = Vec::new();
+        for w in ["Writ", "ing the ", "file."] {
+            out.extend(j.push(AgentEvent::Chunk { text: w.into() }));
+        }
+        assert!(out.is_empty());
+        out.extend(j.push(AgentEvent::Tool {
+            name: "edit".into(),
+            detail: "a".into(),
+        }));
+        out.extend(j.flush());
+        assert_eq!(
+            out[0],
+            AgentEvent::Message {
+                text: "Writing the file.".into()
+            }
+        );
+        assert_eq!(out.len(), 2);
     }
 
     #[test]
     fn command_placeholders_fill_argv() {
-        let agent = AgentConfig {
-            kind: AgentKind::Command,
-            argv: Some(vec!["run".into(), "{task_id}:{prompt_file}".into()]),
-            args: None,
-            env: None,
-            model: None,
-            max_turns: None,
-            max_budget_usd: None,
-        };
+        let mut agent = agent(AgentKind::Command, &[]);
+        agent.argv = Some(vec!["run".into(), "{task_id}:{prompt_file}".into()]);
         let l = launch(
             &agent,
             &Placeholders {

@@ -6,12 +6,13 @@
 use crate::agent::{self, AgentEvent, Placeholders};
 use crate::git;
 use crate::model::{self, Confirmation, Job, JobStatus, Project};
+use crate::outcome;
 use crate::process::{self, Ended, RunEnv};
 use crate::record::{self, Outcome, RunInfo, TaskResult, Validation};
 use crate::trust::Runnable;
 use crate::validate;
 use specwright_core::ConfigFile;
-use specwright_core::config::{AgentConfig, AgentKind, PermissionPolicy, parse_duration};
+use specwright_core::config::{AgentConfig, PermissionPolicy, parse_duration};
 use specwright_core::decompose::Status;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -599,6 +600,7 @@ fn unstarted(plan: &Plan, job: &Job, outcome: Outcome, summary: String) -> TaskR
         validation: Validation::default(),
         message: None,
         usage: None,
+        stop_reason: None,
         owner_pid: std::process::id(),
         pgid: None,
     }
@@ -733,6 +735,7 @@ async fn run_task(
     let _ = forward.await;
     r.message = ran.last_message.clone();
     r.usage = ran.usage.clone();
+    r.stop_reason = ran.stop_reason.clone();
     r.exit_code = match &ran.ended {
         Ended::Exited { code } => *code,
         _ => None,
@@ -750,61 +753,14 @@ async fn run_task(
     )
     .await;
     r.commits = git::commits_since(&worktree, &base).await;
-    let malformed = if ran.malformed > 0 {
-        format!(" ({} malformed output lines)", ran.malformed)
-    } else {
-        String::new()
-    };
-    let agent_failure = match &ran.ended {
-        Ended::Cancelled => Some((
-            Outcome::Cancelled,
-            format!(
-                "{} was cancelled; its worktree is kept at {}",
-                job.id,
-                worktree.display()
-            ),
-        )),
-        Ended::TimedOut => Some((
-            Outcome::TimedOut,
-            format!(
-                "{} timed out after {}",
-                job.id,
-                humantime::format_duration(plan.timeout)
-            ),
-        )),
-        Ended::FailedToStart { error } => Some((Outcome::Failed, format!("{}: {error}", job.id))),
-        Ended::Exited { code } if *code != Some(0) => Some((
-            Outcome::Failed,
-            format!(
-                "{}: the agent exited with {}{}{malformed}",
-                job.id,
-                code.map_or("a signal".into(), |c| format!("status {c}")),
-                ran.errors
-                    .last()
-                    .or(ran.finished.as_ref().and_then(|f| f.1.as_ref()))
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
-        )),
-        Ended::Exited { .. } => match &ran.finished {
-            Some((false, msg)) => Some((
-                Outcome::Failed,
-                format!(
-                    "{}: the agent reports failure{}",
-                    job.id,
-                    msg.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
-                ),
-            )),
-            None if plan.agent.kind != AgentKind::Command => Some((
-                Outcome::Failed,
-                format!(
-                    "{}: the agent ended without reporting a result{malformed}",
-                    job.id
-                ),
-            )),
-            _ => None,
-        },
-    };
+    let agent_failure = outcome::of_run(
+        job,
+        plan.agent.kind,
+        &ran,
+        &worktree,
+        plan.timeout,
+        &dir.join("stderr.log"),
+    );
     if let Some((outcome, summary)) = agent_failure {
         return fail(r, outcome, summary);
     }
@@ -814,6 +770,7 @@ async fn run_task(
         outside: validate::outside(job, &r.changed, &plan.project.tasks_rel),
         note: (job.may.is_empty() && job.must_not.is_empty())
             .then(|| "no boundary: validated on its checks alone".to_string()),
+        unchanged: r.changed.is_empty(),
         ..Validation::default()
     };
     let _ = updates.send(Update::Progress {

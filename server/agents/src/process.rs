@@ -3,7 +3,7 @@
 //! read as events, the prompt on stdin (or over ACP).
 
 use crate::acp;
-use crate::agent::{AgentEvent, Launch, Usage, parse_line};
+use crate::agent::{AgentEvent, Joiner, Launch, Usage, parse_line};
 use specwright_core::config::{AgentKind, PermissionPolicy};
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -26,10 +26,17 @@ pub struct RunEnv {
 /// How the agent's process ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ended {
-    Exited { code: Option<i32> },
+    Exited {
+        code: Option<i32>,
+    },
+    /// The agent finished its turn and stayed alive (ACP agents serve further prompts): it was
+    /// asked to end (stdin closed), then ended. Its work counts.
+    EndedAfterTurn,
     Cancelled,
     TimedOut,
-    FailedToStart { error: String },
+    FailedToStart {
+        error: String,
+    },
 }
 
 /// What came of running an agent.
@@ -41,8 +48,10 @@ pub struct AgentRun {
     pub last_message: Option<String>,
     pub usage: Option<Usage>,
     pub errors: Vec<String>,
+    /// Tool calls the agent's own permission system refused ("Write src/a.rs").
+    pub refused: Vec<String>,
     pub malformed: usize,
-    /// ACP's stop reason.
+    /// Why the agent's turn ended (`end_turn`, `max_tokens`, ACP's stop reason, …).
     pub stop_reason: Option<String>,
 }
 
@@ -53,7 +62,9 @@ struct Gathered {
     last_message: Option<String>,
     usage: Option<Usage>,
     errors: Vec<String>,
+    refused: Vec<String>,
     malformed: usize,
+    stop_reason: Option<String>,
 }
 
 impl Gathered {
@@ -62,7 +73,12 @@ impl Gathered {
             AgentEvent::Message { text } if !text.trim().is_empty() => {
                 self.last_message = Some(text.clone())
             }
-            AgentEvent::Finished { ok, message, usage } => {
+            AgentEvent::Finished {
+                ok,
+                message,
+                usage,
+                stop_reason,
+            } => {
                 if message.is_some() {
                     self.last_message.clone_from(message);
                 }
@@ -70,8 +86,14 @@ impl Gathered {
                 if usage.is_some() {
                     self.usage.clone_from(usage);
                 }
+                if stop_reason.is_some() {
+                    self.stop_reason.clone_from(stop_reason);
+                }
             }
             AgentEvent::Error { message } => self.errors.push(message.clone()),
+            AgentEvent::Refused { tool, detail } => self
+                .refused
+                .push(format!("{tool} {detail}").trim().to_string()),
             AgentEvent::Malformed { .. } => self.malformed += 1,
             _ => {}
         }
@@ -113,11 +135,8 @@ pub async fn run(
                 Ok(f) => f,
                 Err(_) => return,
             };
-            let mut lines = BufReader::new(err).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let _ = out.write_all(line.as_bytes()).await;
-                let _ = out.write_all(b"\n").await;
-            }
+            // Copied as bytes: what the agent wrote is kept even when it is not UTF-8.
+            let _ = tokio::io::copy(&mut BufReader::new(err), &mut out).await;
         })
     });
 
@@ -147,10 +166,9 @@ pub async fn run(
                     gathered.take(e);
                 }
                 stop = Some(result.stop_reason.clone());
-                gathered.finished = Some((
-                    result.stop_reason == "end_turn",
-                    gathered.last_message.clone(),
-                ));
+                let ok = result.stop_reason == "end_turn";
+                let why = (!ok).then(|| format!("its turn ended with `{}`", result.stop_reason));
+                gathered.finished = Some((ok, why.or(gathered.last_message.clone())));
             }
             Some(Err(e)) => gathered.errors.push(e),
             None => {}
@@ -179,16 +197,29 @@ pub async fn run(
             tokio::spawn(async move {
                 let mut gathered = Gathered::default();
                 let mut file = tokio::fs::File::create(&log).await.ok();
-                let mut lines = BufReader::new(out).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
+                let mut out = BufReader::new(out);
+                let mut joiner = Joiner::default();
+                let mut raw = Vec::new();
+                // Bytes, not lines of UTF-8: one bad byte must not end the reading.
+                while let Ok(n) = out.read_until(b'\n', &mut raw).await {
+                    if n == 0 {
+                        break;
+                    }
                     if let Some(f) = file.as_mut() {
-                        let _ = f.write_all(line.as_bytes()).await;
-                        let _ = f.write_all(b"\n").await;
+                        let _ = f.write_all(&raw).await;
                     }
+                    let line = String::from_utf8_lossy(&raw).into_owned();
+                    raw.clear();
                     for e in parse_line(kind, &line) {
-                        gathered.take(&e);
-                        let _ = events.send(e);
+                        for e in joiner.push(e) {
+                            gathered.take(&e);
+                            let _ = events.send(e);
+                        }
                     }
+                }
+                if let Some(e) = joiner.flush() {
+                    gathered.take(&e);
+                    let _ = events.send(e);
                 }
                 gathered
             })
@@ -204,7 +235,8 @@ pub async fn run(
                 .unwrap_or_default(),
             None => Gathered::default(),
         };
-        (ended, gathered, None)
+        let stop = gathered.stop_reason.clone();
+        (ended, gathered, stop)
     };
     if let Some(t) = stderr_task {
         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
@@ -215,6 +247,7 @@ pub async fn run(
         last_message: gathered.last_message,
         usage: gathered.usage,
         errors: gathered.errors,
+        refused: gathered.refused,
         malformed: gathered.malformed,
         stop_reason,
     }
@@ -227,6 +260,7 @@ fn failed(error: String) -> AgentRun {
         last_message: None,
         usage: None,
         errors: Vec::new(),
+        refused: Vec::new(),
         malformed: 0,
         stop_reason: None,
     }
@@ -261,12 +295,14 @@ async fn supervise<T>(
         }
         out = &mut work, if session => {
             outcome = Some(out);
-            // The session is over; give the agent a moment to exit by itself.
+            // The turn is over and the connection closed (the agent's stdin with it); an ACP
+            // agent may stay to serve further prompts. Give it a moment, then end it: that
+            // is not a failure of the agent.
             match tokio::time::timeout(Duration::from_secs(3), child.wait()).await {
                 Ok(status) => Ended::Exited { code: status.ok().and_then(|s| s.code()) },
                 Err(_) => {
                     end_group(child, pgid).await;
-                    Ended::Exited { code: None }
+                    Ended::EndedAfterTurn
                 }
             }
         }

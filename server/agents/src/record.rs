@@ -27,6 +27,10 @@ pub enum Outcome {
     Interrupted,
     /// Not started: a dependency did not pass.
     Skipped,
+    /// The task has a boundary and its agent changed nothing in it.
+    NoChange,
+    /// The user's checkout changed while the task ran: something wrote outside the worktree.
+    Escaped,
 }
 
 impl Outcome {
@@ -42,6 +46,8 @@ impl Outcome {
             Outcome::TimedOut => "timed-out",
             Outcome::Interrupted => "interrupted",
             Outcome::Skipped => "skipped",
+            Outcome::NoChange => "no-change",
+            Outcome::Escaped => "escaped",
         }
     }
 
@@ -84,6 +90,12 @@ pub struct Validation {
     pub note: Option<String>,
     pub checks: Vec<CheckResult>,
     pub adrs: Vec<AdrCheck>,
+    /// Paths of the user's checkout that changed while the task ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escaped: Vec<String>,
+    /// The agent changed nothing at all.
+    #[serde(default)]
+    pub unchanged: bool,
 }
 
 /// `result.json` of one task of one run.
@@ -110,6 +122,9 @@ pub struct TaskResult {
     /// The agent's final message.
     pub message: Option<String>,
     pub usage: Option<Usage>,
+    /// Why the agent's turn ended, as it said (`end_turn`, `max_tokens`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<String>,
     pub owner_pid: u32,
     /// The agent's process group while it runs.
     pub pgid: Option<u32>,

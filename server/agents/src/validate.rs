@@ -4,6 +4,7 @@
 
 use crate::git::{self, Changed};
 use crate::model::{Confirmation, Decision, Job};
+use crate::outcome;
 use crate::record::{AdrCheck, CheckResult, Outcome, Validation};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::Path;
@@ -180,6 +181,17 @@ pub async fn decisions(
 /// The outcome validation gives, and a sentence saying why. Boundary first (the work may not
 /// be looked at further), then the decisions, then the checks.
 pub fn verdict(job: &Job, v: &Validation) -> (Outcome, String) {
+    if !v.escaped.is_empty() {
+        return (
+            Outcome::Escaped,
+            format!(
+                "the checkout changed while {} ran: {} (outside every worktree; an agent wrote \
+                 there, or someone did by hand)",
+                job.id,
+                v.escaped.join(", ")
+            ),
+        );
+    }
     if !v.outside.is_empty() {
         let bound: Vec<String> = job
             .may
@@ -214,6 +226,18 @@ pub fn verdict(job: &Job, v: &Validation) -> (Outcome, String) {
                 job.id,
                 c.command,
                 c.exit_code.map_or("-".into(), |c| c.to_string())
+            ),
+        );
+    }
+    if v.unchanged
+        && !(job.may.is_empty() && job.must_not.is_empty())
+        && !outcome::expects_no_change(job)
+    {
+        return (
+            Outcome::NoChange,
+            format!(
+                "{}: the agent changed nothing (the task names a boundary and does not say that no change is expected)",
+                job.id
             ),
         );
     }

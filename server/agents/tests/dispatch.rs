@@ -634,6 +634,7 @@ async fn locks_unconfirmed_commands_and_interrupted_runs() {
         validation: Default::default(),
         message: None,
         usage: None,
+        stop_reason: None,
         owner_pid: dead_pid,
         pgid: None,
     };
