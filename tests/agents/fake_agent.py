@@ -9,6 +9,8 @@ first boundary folder, and does what the task title asks for:
     (default)   writes <folder>/<task>.txt and commits it
     uncommitted writes the file and leaves it uncommitted
     outside     also writes docs/outside-<task>.txt (outside any src/ boundary)
+    stray       also appends to $FAKE_AGENT_STRAY (a file outside the worktree); exits 4
+                when that write is refused
     forbidden   adds `diesel = "2"` to Cargo.toml (an ADR forbids it)
     crash       prints half its stream, then exits 3
     hang        starts a child that sleeps, and sleeps itself (until killed)
@@ -59,7 +61,9 @@ def git(*args):
     env.setdefault("GIT_AUTHOR_EMAIL", "fake@agent")
     env.setdefault("GIT_COMMITTER_NAME", "Fake Agent")
     env.setdefault("GIT_COMMITTER_EMAIL", "fake@agent")
-    subprocess.run(["git", *args], check=True, env=env, stdout=subprocess.DEVNULL)
+    # Under Specwright's sandbox the repository's .git is not writable: a commit fails, and
+    # Specwright commits what the agent left. Real agents meet the same.
+    subprocess.run(["git", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def work(task, title, folder, write):
@@ -72,6 +76,15 @@ def work(task, title, folder, write):
         p = os.path.join("docs", f"outside-{task}.txt")
         write(p, "not mine to write\n")
         written.append(p)
+    if "stray" in title:
+        # Writes into the user's checkout, outside the worktree (FAKE_AGENT_STRAY names the file).
+        stray = os.environ["FAKE_AGENT_STRAY"]
+        try:
+            with open(stray, "a") as f:
+                f.write(f"{task} was here\n")
+        except OSError as e:
+            print(f"cannot write {stray}: {e}", file=sys.stderr, flush=True)
+            sys.exit(4)
     if "conflict" in title:
         write("shared.txt", f"{task} was here\n")
         written.append("shared.txt")

@@ -4,6 +4,7 @@
 //! as an [`Update`].
 
 use crate::agent::{self, AgentEvent, Placeholders};
+use crate::confine;
 use crate::git;
 use crate::model::{self, Confirmation, Job, JobStatus, Project};
 use crate::outcome;
@@ -56,6 +57,10 @@ pub struct Plan {
     pub jobs: usize,
     pub timeout: Duration,
     pub permissions: PermissionPolicy,
+    /// Agents run under Landlock (asked for, and the kernel offers it).
+    pub sandbox: bool,
+    /// `[dispatch] writable`: more folders agents may write under the sandbox.
+    pub writable: Vec<String>,
     /// What will run and needs the user's consent.
     pub runnables: Vec<Runnable>,
     /// Things the user should know before starting (uncommitted changes).
@@ -266,6 +271,42 @@ pub async fn plan(
         what: format!("agent `{agent_name}`"),
         command: shell_words(&launch.argv),
     }];
+    // What the agent runs with is part of what runs: its environment can load code
+    // (NODE_OPTIONS) or send the user's key elsewhere (ANTHROPIC_BASE_URL).
+    if !launch.env.is_empty() {
+        runnables.push(Runnable {
+            what: format!("environment of agent `{agent_name}`"),
+            command: launch
+                .env
+                .iter()
+                .map(|(k, v)| format!("{k}={}", shell_words(std::slice::from_ref(v))))
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+    if let (Some(path), Some(text)) = (&dispatch.prompt, &template) {
+        runnables.push(Runnable {
+            what: format!("prompt template {path}"),
+            command: format!("{path} (sha256 {})", confine::hash(text.as_bytes())),
+        });
+    }
+    let wants_sandbox = dispatch.sandbox.unwrap_or(true);
+    let writable = dispatch.writable.clone().unwrap_or_default();
+    let sandbox = wants_sandbox && confine::kernel_abi() > 0;
+    runnables.push(Runnable {
+        what: "sandbox".into(),
+        command: if !wants_sandbox {
+            "off ([dispatch] sandbox = false)".into()
+        } else if writable.is_empty() {
+            "writes confined to the worktree, the temporary folder and the agent's state folders"
+                .into()
+        } else {
+            format!(
+                "writes confined to the worktree, the temporary folder, the agent's state folders and {}",
+                writable.join(", ")
+            )
+        },
+    });
     for id in &order {
         if let Some(job) = project.job(id) {
             runnables.extend(job.checks.iter().map(|c| Runnable {
@@ -285,6 +326,26 @@ pub async fn plan(
         }
     }
     let mut warnings = Vec::new();
+    if sandbox {
+        let reach = confine::writable(&worktree_root, agent.kind, &launch.env, &writable);
+        if let Some(p) = reach
+            .iter()
+            .find(|p| p.as_path() != Path::new("/dev") && root.starts_with(p))
+        {
+            warnings.push(format!(
+                "the repository lies inside {}, which agents may write: the sandbox cannot keep \
+                 them out of it (a write there is still detected and fails its task)",
+                p.display()
+            ));
+        }
+    }
+    if wants_sandbox && !sandbox {
+        warnings.push(
+            "this kernel offers no Landlock: agents run without the sandbox (a write outside \
+             the worktree is still detected and fails its task)"
+                .into(),
+        );
+    }
     let mut watched = vec![project.tasks_rel.as_str()];
     if let Some(s) = &project.spec_rel {
         watched.push(s);
@@ -311,6 +372,8 @@ pub async fn plan(
         jobs,
         timeout,
         permissions: dispatch.permissions.unwrap_or(PermissionPolicy::Allow),
+        sandbox,
+        writable,
         runnables,
         warnings,
         project,
@@ -703,6 +766,7 @@ async fn run_task(
             branch: &branch,
         },
     );
+    let before = confine::fingerprint(root, &plan.project.tasks_rel).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AgentEvent>();
     let forward = {
         let (updates, task) = (updates.clone(), job.id.clone());
@@ -724,6 +788,9 @@ async fn run_task(
         timeout: plan.timeout,
         cancel,
         permissions: plan.permissions,
+        writable: plan
+            .sandbox
+            .then(|| confine::writable(&worktree, plan.agent.kind, &launch.env, &plan.writable)),
     };
     let running = r.clone();
     let ran = process::run(&launch, &env, tx, |pgid| {
@@ -753,6 +820,15 @@ async fn run_task(
     )
     .await;
     r.commits = git::commits_since(&worktree, &base).await;
+    let escaped = confine::changes(
+        &before,
+        &confine::fingerprint(root, &plan.project.tasks_rel).await,
+    );
+    if !escaped.is_empty() {
+        r.validation.escaped = escaped;
+        let (outcome, summary) = validate::verdict(job, &r.validation);
+        return fail(r, outcome, summary);
+    }
     let agent_failure = outcome::of_run(
         job,
         plan.agent.kind,

@@ -5,6 +5,7 @@
 
 pub mod acp;
 pub mod agent;
+pub mod confine;
 pub mod dispatch;
 pub mod git;
 pub mod integrate;

@@ -21,6 +21,8 @@ pub struct RunEnv {
     pub timeout: Duration,
     pub cancel: CancellationToken,
     pub permissions: PermissionPolicy,
+    /// Under the sandbox: the only folders the agent may write. `None`: no sandbox.
+    pub writable: Option<Vec<PathBuf>>,
 }
 
 /// How the agent's process ended.
@@ -121,6 +123,22 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
+    if let Some(paths) = &env.writable {
+        let ruleset = match crate::confine::ruleset(paths) {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let mut ruleset = Some(ruleset);
+        // SAFETY: the closure runs in the child between fork and exec. It only makes two
+        // system calls (prctl(NO_NEW_PRIVS), landlock_restrict_self) on a ruleset built in the
+        // parent, and allocates nothing on its success path.
+        unsafe {
+            cmd.pre_exec(move || match ruleset.take().map(|r| r.restrict_self()) {
+                Some(Err(_)) => Err(std::io::Error::from_raw_os_error(libc::EPERM)),
+                _ => Ok(()),
+            });
+        }
+    }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot start `{program}`: {e}")),

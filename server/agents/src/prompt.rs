@@ -10,8 +10,8 @@ use minijinja::{Environment, context};
 pub const DEFAULT: &str = r#"# Task {{ task.id }}: {{ task.title }}
 
 You are one of several coding agents working on this repository in parallel. You work in
-your own git worktree on branch `{{ branch }}`. Do only this task; commit your work on this
-branch when you are done.
+your own git worktree on branch `{{ branch }}`. Do only this task, and leave your changes
+in the worktree: Specwright commits them on this branch when you are done.
 {% if task.requirements %}
 ## Requirements this task implements (from {{ spec }})
 {% for r in task.requirements %}

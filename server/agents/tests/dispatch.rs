@@ -87,7 +87,8 @@ message = \"ADR-0001 chose sqlx\"
 /// under every kind. Returns (tempdir, repo root, tasks path).
 fn repo(tasks: &str, extra_config: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     config_dir();
-    let tmp = tempfile::tempdir().expect("tempdir");
+    // Not under /tmp: agents may write the temporary folder, and a user's checkout is not there.
+    let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = tmp.path().join("repo");
     let feature = root.join("specs/001-sessions");
     std::fs::create_dir_all(&feature).expect("mkdir");
@@ -232,6 +233,10 @@ async fn six_tasks_run_in_dag_order_within_the_limit_and_leave_the_checkout_alon
                     "[agents.claude]\nkind = \"claude\"\nenv = {{ FAKE_AGENT_LOG = \"{}\", FAKE_AGENT_DELAY = \"0.4\" }}",
                     log.display()
                 ),
+            )
+            .replace(
+                "[dispatch]\n",
+                &format!("[dispatch]\nwritable = [\"{}\"]\n", root.parent().expect("parent").display()),
             ),
     )
     .expect("write");
@@ -510,6 +515,12 @@ fn set_env(tasks: &Path, name: &str, log: &Path) {
             log.display()
         ),
     );
+    // The log lies outside the worktree: the sandbox is told it may be written.
+    let dir = log.parent().expect("log folder");
+    let text = text.replace(
+        "[dispatch]\n",
+        &format!("[dispatch]\nwritable = [\"{}\"]\n", dir.display()),
+    );
     std::fs::write(&path, text).expect("write");
     git(root, &["commit", "--quiet", "-am", "agent log"]);
 }
@@ -670,4 +681,65 @@ async fn locks_unconfirmed_commands_and_interrupted_runs() {
     .await
     .expect_err("refused");
     assert!(err.contains("leaves the repository"), "{err}");
+}
+
+const STRAY: &str = "# Tasks: Sessions
+
+- [ ] T001 Store sessions, with a stray write (FR-001)
+  - Boundary: src/session/**
+";
+
+/// Points the fake agent's stray write at `target`, and turns the sandbox off when asked.
+fn stray_setup(root: &Path, target: &Path, sandbox: bool) {
+    let path = root.join("specwright.toml");
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text = text.replace(
+        "[agents.claude]\n",
+        &format!(
+            "[agents.claude]\nenv = {{ FAKE_AGENT_STRAY = \"{}\", FAKE_AGENT_DELAY = \"0.1\" }}\n",
+            target.display()
+        ),
+    );
+    if !sandbox {
+        text = text.replace("[dispatch]\n", "[dispatch]\nsandbox = false\n");
+    }
+    std::fs::write(&path, text).expect("write");
+    git(root, &["commit", "--quiet", "-am", "stray agent"]);
+}
+
+/// An agent writing into the user's checkout: under the sandbox the write is refused and the
+/// task fails saying so; without it the write is caught (`escaped`, never ticked).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_outside_the_worktree_is_refused_by_the_sandbox_and_caught_without_it() {
+    assert!(
+        specwright_agents::confine::kernel_abi() > 0,
+        "this test needs a kernel with Landlock (every CI machine here has ABI 7)"
+    );
+    for sandbox in [true, false] {
+        let (_tmp, root, tasks) = repo(STRAY, "");
+        let spec = root.join("specs/001-sessions/spec.md");
+        stray_setup(&root, &spec, sandbox);
+        let before = std::fs::read_to_string(&spec).expect("spec");
+        let ran = run(&tasks, Options::default(), false).await;
+        let t1 = result(&ran, "T001");
+        let after = std::fs::read_to_string(&spec).expect("spec");
+        let text = std::fs::read_to_string(&tasks).expect("tasks");
+        assert!(text.contains("- [ ] T001"), "never ticked: {text}");
+        if sandbox {
+            assert_eq!(t1.outcome, Outcome::Failed, "{t1:#?}");
+            assert!(t1.summary.contains("status 4"), "{}", t1.summary);
+            assert!(t1.summary.contains("Permission denied"), "{}", t1.summary);
+            assert_eq!(before, after, "the user's spec is untouched");
+            assert_eq!(porcelain(&root), "?? notes.txt\n");
+        } else {
+            assert_eq!(t1.outcome, Outcome::Escaped, "{t1:#?}");
+            assert!(
+                t1.summary.contains("specs/001-sessions/spec.md"),
+                "{}",
+                t1.summary
+            );
+            assert_eq!(t1.validation.escaped, vec!["specs/001-sessions/spec.md"]);
+            assert!(after.ends_with("T001 was here\n"));
+        }
+    }
 }

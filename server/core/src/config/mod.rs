@@ -96,6 +96,12 @@ pub struct DispatchConfig {
     /// How an ACP agent's permission requests are answered: "allow" (the narrowest allow
     /// option; writes stay confined to the worktree) or "deny". Default "allow".
     pub permissions: Option<PermissionPolicy>,
+    /// Run agents under a Linux Landlock ruleset: writes only in the task's worktree, the
+    /// temporary folder and the agent's own state folders. Default true (where the kernel
+    /// supports Landlock; elsewhere a warning says the sandbox is off).
+    pub sandbox: Option<bool>,
+    /// More folders agents may write under the sandbox (absolute, or starting with `~/`).
+    pub writable: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -461,6 +461,8 @@ impl Reader<'_> {
             "base",
             "prompt",
             "permissions",
+            "sandbox",
+            "writable",
         ];
         let mut d = DispatchConfig::default();
         for (key, key_span, v) in self.expect_entries(node, "dispatch") {
@@ -498,6 +500,10 @@ impl Reader<'_> {
                 "permissions" => {
                     d.permissions =
                         self.decoded(&v, "dispatch.permissions", "\"allow\" or \"deny\"")
+                }
+                "sandbox" => d.sandbox = self.decoded(&v, "dispatch.sandbox", "true or false"),
+                "writable" => {
+                    d.writable = self.decoded(&v, "dispatch.writable", "a list of folders")
                 }
                 other => {
                     let hint = suggest(other, KNOWN);
