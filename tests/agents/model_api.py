@@ -147,17 +147,27 @@ class Handler(BaseHTTPRequestHandler):
 
     def anthropic(self, body):
         text = json.dumps(body)
-        tools = {t.get("name") for t in body.get("tools") or []}
-        answered = '"tool_result"' in text
+        # Claude Code's own Write, or the one claude-code-acp serves over MCP (mcp__acp__Write).
+        writer = next(
+            (t.get("name") for t in body.get("tools") or [] if str(t.get("name", "")).endswith("Write")
+             and not str(t.get("name", "")).startswith("Todo")),
+            None,
+        )
+        answered = any(
+            isinstance(c, dict) and c.get("type") == "tool_result"
+            for m in body.get("messages") or []
+            if isinstance(m.get("content"), list)
+            for c in m["content"]
+        )
         write = None
-        if "Write" in tools and not answered:
+        if writer and not answered:
             write = target(text, cwd_of(text))
         if write:
             path, content = write
             block = {
                 "type": "tool_use",
                 "id": next_id("toolu"),
-                "name": "Write",
+                "name": writer,
                 "input": {"file_path": path, "content": content},
             }
             stop = "tool_use"
@@ -210,7 +220,10 @@ class Handler(BaseHTTPRequestHandler):
         text = json.dumps(body)
         tools = body.get("tools") or []
         names = {t.get("name") for t in tools}
-        answered = "function_call_output" in text or "custom_tool_call_output" in text
+        answered = any(
+            isinstance(i, dict) and i.get("type") in ("function_call_output", "custom_tool_call_output")
+            for i in body.get("input") or []
+        )
         item = None
         write = None if answered else target(text, cwd_of(text))
         if write:
@@ -296,11 +309,20 @@ class Handler(BaseHTTPRequestHandler):
             for t in body.get("tools") or []
             for d in t.get("functionDeclarations") or t.get("function_declarations") or []
         ]
-        answered = "functionResponse" in text or "function_response" in text
+        answered = any(
+            "functionResponse" in p or "function_response" in p
+            for c in body.get("contents") or []
+            for p in c.get("parts") or []
+        )
         write = target(text, cwd_of(text)) if "write_file" in decls and not answered else None
+        config = body.get("generationConfig") or {}
+        schema = config.get("responseJsonSchema") or config.get("responseSchema")
         if write:
             path, content = write
             part = {"functionCall": {"name": "write_file", "args": {"file_path": path, "content": content}}}
+        elif schema:
+            # Side requests (model routing, summaries) ask for JSON of a schema.
+            part = {"text": json.dumps(sample(schema))}
         else:
             part = {"text": "Done: the file is written."}
         chunk = {
@@ -312,6 +334,23 @@ class Handler(BaseHTTPRequestHandler):
             self.send_sse([(None, chunk)])
         else:
             self.send_json(chunk)
+
+
+def sample(schema):
+    """A small value that fits a JSON schema (Gemini's upper-case type names too)."""
+    kind = str(schema.get("type", "object")).lower()
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object":
+        props = schema.get("properties") or {}
+        return {k: sample(v) for k, v in props.items()}
+    if kind == "array":
+        return []
+    if kind in ("integer", "number"):
+        return 10
+    if kind == "boolean":
+        return False
+    return "simple"
 
 
 def main():

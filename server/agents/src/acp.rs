@@ -155,9 +155,13 @@ pub async fn session(
         .connect_with(transport, async move |connection: ConnectionTo<Agent>| {
             connection
                 .send_request(
+                    // Writes come through the client (confined to the worktree); reads the agent
+                    // does itself, in its worktree. Offering reads made agents probe a file they
+                    // are about to create through the client, and some (Gemini CLI 0.61) cannot
+                    // tell the "not found" error from a failure, so they could create no file.
                     InitializeRequest::new(ProtocolVersion::V1).client_capabilities(
                         ClientCapabilities::new().fs(FileSystemCapabilities::new()
-                            .read_text_file(true)
+                            .read_text_file(false)
                             .write_text_file(true)),
                     ),
                 )

@@ -181,8 +181,9 @@ fn codex_sandbox_chosen(args: &[String], env: &[(String, String)]) -> bool {
         .is_some_and(|t| t.contains_key("sandbox_mode"))
 }
 
-/// The command line an agent is started with.
-pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
+/// The command line an agent is started with; `sandboxed` when it will run under
+/// Specwright's Landlock sandbox.
+pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>, sandboxed: bool) -> Launch {
     let program = |default: &str| -> Vec<String> {
         agent
             .argv
@@ -220,8 +221,15 @@ pub fn launch(agent: &AgentConfig, p: &Placeholders<'_>) -> Launch {
             let mut a = program("codex");
             a.extend(["exec", "--json"].map(String::from));
             if !codex_sandbox_chosen(&args, &env) {
-                // codex exec is read-only by default; a task has to write its files.
-                a.extend(["--sandbox", "workspace-write"].map(String::from));
+                // codex exec is read-only by default; a task has to write its files. Codex's
+                // own sandbox is bubblewrap, which cannot mount inside a Landlock domain: under
+                // Specwright's sandbox that one confines its writes instead.
+                let mode = if sandboxed {
+                    "danger-full-access"
+                } else {
+                    "workspace-write"
+                };
+                a.extend(["--sandbox", mode].map(String::from));
             }
             a
         }
@@ -285,7 +293,11 @@ mod tests {
 
     #[test]
     fn defaults_let_each_cli_write_and_the_users_flags_win() {
-        let argv = |k, a: &[&str]| launch(&agent(k, a), &Placeholders::UNFILLED).argv.join(" ");
+        let argv = |k, a: &[&str]| {
+            launch(&agent(k, a), &Placeholders::UNFILLED, false)
+                .argv
+                .join(" ")
+        };
         assert!(argv(AgentKind::Claude, &[]).contains("--permission-mode acceptEdits"));
         let plan = argv(AgentKind::Claude, &["--permission-mode=plan"]);
         assert!(!plan.contains("acceptEdits"), "{plan}");
@@ -295,6 +307,12 @@ mod tests {
         );
         let own = argv(AgentKind::Codex, &["-c", "sandbox_mode=danger-full-access"]);
         assert!(!own.contains("workspace-write"), "{own}");
+        let under_ours = launch(&agent(AgentKind::Codex, &[]), &Placeholders::UNFILLED, true).argv;
+        assert!(
+            under_ours
+                .join(" ")
+                .contains("--sandbox danger-full-access")
+        );
         assert_eq!(
             argv(AgentKind::Gemini, &[]),
             "gemini --output-format stream-json --approval-mode auto_edit --skip-trust"
@@ -312,7 +330,7 @@ mod tests {
         .expect("write");
         let mut a = agent(AgentKind::Codex, &[]);
         a.env = Some([("CODEX_HOME".into(), home.path().to_string_lossy().into())].into());
-        let argv = launch(&a, &Placeholders::UNFILLED).argv;
+        let argv = launch(&a, &Placeholders::UNFILLED, false).argv;
         assert!(!argv.iter().any(|x| x == "--sandbox"), "{argv:?}");
     }
 
@@ -350,6 +368,7 @@ mod tests {
                 task_id: "T1",
                 branch: "b",
             },
+            false,
         );
         assert_eq!(l.argv, vec!["run", "T1:/p"]);
     }

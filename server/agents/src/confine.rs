@@ -1,7 +1,7 @@
 //! Keeping an agent inside what it was given, two independent ways.
 //!
 //! 1. **Landlock**: the agent's process (and everything it starts) may write only in its
-//!    worktree, the temporary folder, `/dev` (terminals, `/dev/null`) and its own state and cache
+//!    worktree, the temporary folder, `/dev` (terminals, `/dev/null`), `/proc` and its own state and cache
 //!    folders; reads and the network are untouched. Built in the parent, applied in the child
 //!    between `fork` and `exec`.
 //! 2. **A fingerprint of the user's checkout** (HEAD, index, and the content of every changed or
@@ -38,19 +38,31 @@ pub fn state_dirs(kind: AgentKind) -> &'static [&'static str] {
         AgentKind::Claude => &[".claude", ".cache", ".npm", ".local/state", ".local/share"],
         AgentKind::Codex => &[".codex", ".cache", ".npm"],
         AgentKind::Gemini => &[".gemini", ".cache", ".npm", ".config"],
-        AgentKind::Acp | AgentKind::Command => &[".cache", ".npm"],
+        AgentKind::Acp | AgentKind::Command => &[".cache", ".npm", ".local/state"],
     }
 }
 
 /// Where an agent may write: its worktree, the temporary folder, `/dev`, its state folders
 /// (those that exist, or that could be made), the agent's `CODEX_HOME` / `CLAUDE_CONFIG_DIR` /
 /// `GEMINI_CLI_HOME` when set, and what `[dispatch] writable` adds.
-pub fn writable(
-    worktree: &Path,
-    kind: AgentKind,
-    env: &[(String, String)],
-    extra: &[String],
-) -> Vec<PathBuf> {
+pub fn writable(worktree: &Path, launch: &crate::agent::Launch, extra: &[String]) -> Vec<PathBuf> {
+    let env = &launch.env;
+    // ACP agents are mostly adapters of the CLIs (claude-code-acp, `gemini --acp`): they get
+    // the state folders of the CLI their command line names.
+    let kind = match launch.kind {
+        AgentKind::Acp => {
+            let line = launch.argv.join(" ");
+            [
+                ("claude", AgentKind::Claude),
+                ("gemini", AgentKind::Gemini),
+                ("codex", AgentKind::Codex),
+            ]
+            .into_iter()
+            .find(|(name, _)| line.contains(name))
+            .map_or(AgentKind::Acp, |(_, k)| k)
+        }
+        k => k,
+    };
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let expand = |p: &str| -> Option<PathBuf> {
         match p.strip_prefix("~/") {
@@ -62,6 +74,9 @@ pub fn writable(
         worktree.to_path_buf(),
         std::env::temp_dir(),
         PathBuf::from("/dev"),
+        // Not the user's files: sandboxes an agent starts itself (Codex's bubblewrap) write
+        // their user-namespace maps there.
+        PathBuf::from("/proc"),
     ];
     if let Some(h) = &home {
         for d in state_dirs(kind) {
@@ -70,8 +85,18 @@ pub fn writable(
             let _ = std::fs::create_dir_all(&dir);
             out.push(dir);
         }
+        if kind == AgentKind::Claude {
+            // Claude Code keeps its settings in ~/.claude.json, beside the folder, and will not
+            // start an ACP session when it cannot write it. The file alone is writable, not
+            // the home folder; it is made empty-but-valid when Claude Code has never run here.
+            let file = h.join(".claude.json");
+            if !file.exists() {
+                let _ = std::fs::write(&file, "{}\n");
+            }
+            out.push(file);
+        }
     }
-    for (k, v) in env {
+    for (k, v) in env.iter() {
         if matches!(
             k.as_str(),
             "CODEX_HOME" | "CLAUDE_CONFIG_DIR" | "GEMINI_CLI_HOME" | "TMPDIR" | "XDG_CACHE_HOME"

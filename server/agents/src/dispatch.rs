@@ -266,7 +266,9 @@ pub async fn plan(
         ));
     }
 
-    let launch = agent::launch(&agent, &Placeholders::UNFILLED);
+    let wants_sandbox = dispatch.sandbox.unwrap_or(true);
+    let sandbox = wants_sandbox && confine::kernel_abi() > 0;
+    let launch = agent::launch(&agent, &Placeholders::UNFILLED, sandbox);
     let mut runnables = vec![Runnable {
         what: format!("agent `{agent_name}`"),
         command: shell_words(&launch.argv),
@@ -290,9 +292,7 @@ pub async fn plan(
             command: format!("{path} (sha256 {})", confine::hash(text.as_bytes())),
         });
     }
-    let wants_sandbox = dispatch.sandbox.unwrap_or(true);
     let writable = dispatch.writable.clone().unwrap_or_default();
-    let sandbox = wants_sandbox && confine::kernel_abi() > 0;
     runnables.push(Runnable {
         what: "sandbox".into(),
         command: if !wants_sandbox {
@@ -327,7 +327,7 @@ pub async fn plan(
     }
     let mut warnings = Vec::new();
     if sandbox {
-        let reach = confine::writable(&worktree_root, agent.kind, &launch.env, &writable);
+        let reach = confine::writable(&worktree_root, &launch, &writable);
         if let Some(p) = reach
             .iter()
             .find(|p| p.as_path() != Path::new("/dev") && root.starts_with(p))
@@ -765,6 +765,7 @@ async fn run_task(
             task_id: &job.id,
             branch: &branch,
         },
+        plan.sandbox,
     );
     let before = confine::fingerprint(root, &plan.project.tasks_rel).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AgentEvent>();
@@ -790,7 +791,7 @@ async fn run_task(
         permissions: plan.permissions,
         writable: plan
             .sandbox
-            .then(|| confine::writable(&worktree, plan.agent.kind, &launch.env, &plan.writable)),
+            .then(|| confine::writable(&worktree, &launch, &plan.writable)),
     };
     let running = r.clone();
     let ran = process::run(&launch, &env, tx, |pgid| {

@@ -455,6 +455,7 @@ pub fn agents(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
             let launch = specwright_agents::agent::launch(
                 a,
                 &specwright_agents::agent::Placeholders::UNFILLED,
+                specwright_agents::confine::kernel_abi() > 0,
             );
             let program = launch.argv.first().cloned().unwrap_or_default();
             let found = which(&program);
