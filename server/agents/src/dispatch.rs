@@ -689,7 +689,11 @@ async fn run_task(
         r.outcome = outcome;
         r.summary = summary;
         r.finished = Some(record::now());
-        let _ = record::write_result(root, &r);
+        if let Err(e) = record::write_result(root, &r) {
+            // A full disk must not hide the outcome: it is still reported, and says so.
+            r.summary
+                .push_str(&format!(" (its record could not be written: {e})"));
+        }
         r
     };
     let _lock = match record::lock(root, &plan.project.tasks_rel, &job.id, &plan.run_id) {

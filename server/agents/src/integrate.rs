@@ -72,6 +72,25 @@ pub async fn integrate(
             ));
         }
     }
+    if !run
+        .results
+        .iter()
+        .any(|r| r.outcome == Outcome::Passed && r.branch.is_some())
+    {
+        // Nothing to merge: no branch is made, no worktree added.
+        return Ok(Integration {
+            target: target.to_string(),
+            run: run.info.id.clone(),
+            merged: Vec::new(),
+            conflict: None,
+            left_out: run
+                .results
+                .iter()
+                .map(|r| (r.task.clone(), r.outcome.as_str().to_string()))
+                .collect(),
+            created: false,
+        });
+    }
     let created = !git::branch_exists(root, target).await;
     let dir: PathBuf = worktree_root.join(format!("integrate--{}", target.replace('/', "--")));
     if dir.exists() {
@@ -129,6 +148,11 @@ pub async fn integrate(
     git::remove_worktree(root, &dir)
         .await
         .map_err(|e| e.to_string())?;
+    if out.created && out.merged.is_empty() {
+        // The first merge conflicted: the branch made for it holds nothing of the run.
+        let _ = git::git(root, &["branch", "-D", "--quiet", target]).await;
+        out.created = false;
+    }
     Ok(out)
 }
 

@@ -731,6 +731,12 @@ async fn a_write_outside_the_worktree_is_refused_by_the_sandbox_and_caught_witho
             assert!(t1.summary.contains("Permission denied"), "{}", t1.summary);
             assert_eq!(before, after, "the user's spec is untouched");
             assert_eq!(porcelain(&root), "?? notes.txt\n");
+            // Nothing passed: integrating makes no branch.
+            let report = integrate::integrate(&root, None, "specwright/none", &root.join("../wt"))
+                .await
+                .expect("integrate");
+            assert!(!report.created && report.merged.is_empty(), "{report:?}");
+            assert_eq!(git(&root, &["branch", "--list", "specwright/none"]), "");
         } else {
             assert_eq!(t1.outcome, Outcome::Escaped, "{t1:#?}");
             assert!(
