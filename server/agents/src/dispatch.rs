@@ -805,6 +805,17 @@ async fn run_task(
     })
     .await;
     let _ = forward.await;
+    if !worktree.exists() {
+        return fail(
+            r,
+            Outcome::Failed,
+            format!(
+                "{}: its worktree {} was removed while it ran; its branch {branch} keeps what was committed",
+                job.id,
+                worktree.display()
+            ),
+        );
+    }
     r.message = ran.last_message.clone();
     r.usage = ran.usage.clone();
     r.stop_reason = ran.stop_reason.clone();
