@@ -108,7 +108,15 @@ impl DocumentFacts {
                 IdRole::Reference => references.push(fact),
             }
         }
-        let mut tasks: Vec<TaskFact> = tasks::read(doc)
+        let mut items = tasks::read(doc);
+        if class.kind == DocKind::Tasks {
+            let heads = tasks::headings(doc, &items);
+            if !heads.is_empty() {
+                items.extend(heads);
+                items.sort_by_key(|t| t.span.start);
+            }
+        }
+        let mut tasks: Vec<TaskFact> = items
             .into_iter()
             .map(|t| TaskFact {
                 id: t.id,

@@ -101,8 +101,18 @@ static KIRO_LIST: LazyLock<Regex> = LazyLock::new(|| {
 });
 static STORY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[(US-?\d+)\]").expect("static regex"));
-static TASK_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:T\d+|\d+(?:\.\d+)*)\b").expect("static regex"));
+/// A task id at the start of a task: `T012`, suffixed `T056a` / `T028'`, Kiro's `2.1`.
+static TASK_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(T\d+[a-z]?'?|\d+(?:\.\d+)*)(?:[\s.:)-]|$)").expect("static regex")
+});
+/// A task written as a heading: `### Task 1.2: Casings`, `## T001: Auth`, `### [X] T000: Set
+/// up`, `### 1.1 LLM client` (the heading's text, markup removed).
+static HEADING_TASK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\[([ xX~-])\]\s*)?(?:Task\s+)?(T\d+[a-z]?'?|\d+(?:\.\d+)*)(?:[.:)]\s*|\s+)(\S.*)$",
+    )
+    .expect("static regex")
+});
 
 /// Every checkbox item of the document, in order.
 pub fn read(doc: &SpecDoc) -> Vec<Task> {
@@ -143,9 +153,9 @@ pub fn read(doc: &SpecDoc) -> Vec<Task> {
         let prose = doc.prose_slice(own);
         let text = prose.trim_start();
         let lead = own.start + (prose.len() - text.len());
-        let id = TASK_ID.find(text).map(|m| {
+        let id = TASK_ID.captures(text).and_then(|c| c.get(1)).map(|m| {
             (
-                m.as_str().trim_end_matches('.').to_string(),
+                m.as_str().to_string(),
                 Span::new(lead + m.start(), lead + m.end()),
             )
         });
@@ -202,6 +212,99 @@ pub fn read(doc: &SpecDoc) -> Vec<Task> {
     tasks
 }
 
+/// The tasks a tasks file writes as headings (`### Task 1.2: Casings`), each spanning its
+/// section: its checkbox items are its steps, and the cover lists and ids in its own part of
+/// the section (not in a sub-section, not in a numbered sub-task) are what it covers. Its
+/// state is its own checkbox when the heading has one, else what its steps say. Only for
+/// tasks files: elsewhere a numbered heading is a chapter.
+pub fn headings(doc: &SpecDoc, items: &[Task]) -> Vec<Task> {
+    let mut out = Vec::new();
+    for section in &doc.sections {
+        let Some(caps) = HEADING_TASK.captures(&section.title) else {
+            continue;
+        };
+        let (Some(id), Some(title)) = (caps.get(2), caps.get(3)) else {
+            continue;
+        };
+        let span = Span::new(section.heading_span.start, section.body_span.end);
+        let heading = doc.slice(section.heading_span);
+        let id_span = heading.find(id.as_str()).map_or(section.title_span, |at| {
+            let start = section.heading_span.start + at;
+            Span::new(start, start + id.len())
+        });
+        // Its own part: sub-sections and numbered sub-tasks speak for themselves.
+        let mut taken: Vec<Span> = section
+            .children
+            .iter()
+            .filter_map(|&c| doc.sections.get(c))
+            .map(|c| Span::new(c.heading_span.start, c.body_span.end))
+            .collect();
+        taken.extend(
+            items
+                .iter()
+                .filter(|t| t.id.is_some() && span.covers(t.span))
+                .map(|t| t.span),
+        );
+        let own = |s: Span| !taken.iter().any(|t| t.covers(s));
+        let mut covers: Vec<Covers> = doc
+            .ids_in(span)
+            .filter(|o| {
+                o.role == IdRole::Reference
+                    && !matches!(o.kind, IdKind::Task | IdKind::Story)
+                    && o.id.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && own(o.span)
+            })
+            .map(|o| Covers::Id(normalize(&o.id)))
+            .collect();
+        let prose = doc.prose_slice(section.body_span);
+        for caps in KIRO_LIST.captures_iter(prose) {
+            let Some(list) = caps.get(1) else { continue };
+            let at = section.body_span.start;
+            if own(Span::new(at + list.start(), at + list.end())) {
+                covers.extend(list.as_str().split(',').map(|i| kiro_item(i.trim())));
+            }
+        }
+        covers.dedup();
+        let steps: Vec<Checkbox> = items
+            .iter()
+            .filter(|t| span.covers(t.span))
+            .map(|t| t.checkbox)
+            .collect();
+        let checkbox = match caps.get(1).map(|m| m.as_str()) {
+            Some("x" | "X") => Checkbox::Done,
+            Some("-" | "~") => Checkbox::InProgress,
+            Some(_) => Checkbox::Open,
+            None if !steps.is_empty() && steps.iter().all(|c| *c == Checkbox::Done) => {
+                Checkbox::Done
+            }
+            None if steps.iter().any(|c| *c != Checkbox::Open) => Checkbox::InProgress,
+            None => Checkbox::Open,
+        };
+        let source = doc.slice(span);
+        out.push(Task {
+            id: Some(id.as_str().to_string()),
+            span,
+            id_span,
+            title: title.as_str().trim().to_string(),
+            checkbox,
+            parallel: section.title.contains("(P)") || section.title.contains("[P]"),
+            story: STORY_LABEL
+                .captures(&section.title)
+                .or_else(|| STORY_LABEL.captures(source))
+                .and_then(|c| c.get(1))
+                .map(|m| normalize(m.as_str())),
+            covers,
+            depth: 0,
+            block: doc
+                .blocks
+                .iter()
+                .position(|b| b.span.start >= section.heading_span.start)
+                .unwrap_or(0),
+        });
+    }
+    out
+}
+
 /// What one entry of a task's cover list covers: a lettered id (`FR-003`), or Kiro's `1.2`,
 /// `2` (a whole requirement), `1.1-1.7`, `All`.
 pub fn cover_of(item: &str) -> Covers {
@@ -256,6 +359,32 @@ fn kiro_item(item: &str) -> Covers {
 mod tests {
     use super::*;
     use crate::syntax::ParseOptions;
+
+    #[test]
+    fn reads_tasks_written_as_headings_and_suffixed_ids() {
+        let text = "# Tasks\n\n## 1. Core\n\n### 1.1 Client\n_Requirements: 1.1_\n\n- [x] Create the class\n- [ ] Retry\n\n### Task 1.2: Analyzer\n- [x] Parse\n- _Requirements: 2.1, 2.2_\n\n## [X] T000: Set up\n\n- [ ] T056a Tidy (FR-003)\n- [~] T028' Redo\n";
+        let doc = SpecDoc::parse(text, ParseOptions::default());
+        let items = read(&doc);
+        let ids: Vec<Option<String>> = items.iter().map(|t| t.id.clone()).collect();
+        assert_eq!(
+            ids,
+            vec![None, None, None, Some("T056a".into()), Some("T028'".into())]
+        );
+        assert_eq!(items[4].checkbox, Checkbox::InProgress);
+        let heads: Vec<String> = headings(&doc, &items)
+            .iter()
+            .map(|t| format!("{:?} {:?} {:?} {}", t.id, t.checkbox, t.covers, t.title))
+            .collect();
+        assert_eq!(
+            heads,
+            vec![
+                "Some(\"1\") InProgress [] Core",
+                "Some(\"1.1\") InProgress [Id(\"1.1\")] Client",
+                "Some(\"1.2\") Done [Id(\"2.1\"), Id(\"2.2\")] Analyzer",
+                "Some(\"T000\") Done [] Set up",
+            ]
+        );
+    }
 
     #[test]
     fn reads_validates_lines_and_r_prefixed_criteria() {

@@ -106,10 +106,10 @@ pub struct TasksFile {
 }
 
 static TASK_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\s*)[-*+]\s+\[([ xX\-])\](\*?)\s+(.*)$").expect("static regex")
+    Regex::new(r"^(\s*)[-*+]\s+\[([ xX\-~])\](\*?)\s+(.*)$").expect("static regex")
 });
 static SPEC_KIT_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\*\*)?(T\d+(?:-[A-Za-z0-9]+)*)(\*\*)?:?(?:\s+|$)").expect("static regex")
+    Regex::new(r"^(\*\*)?(T\d+[a-z]?'?(?:-[A-Za-z0-9]+)*)(\*\*)?:?(?:\s+|$)").expect("static regex")
 });
 static KIRO_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\.?(?:\s+|$)").expect("static regex"));
@@ -163,7 +163,7 @@ pub fn parse(text: &str, fallback: TaskFormat) -> TasksFile {
                     kiro_votes += if kiro { 1 } else { -1 };
                     value.status = Status::from_checkbox(match mark {
                         " " => Checkbox::Open,
-                        "-" => Checkbox::InProgress,
+                        "-" | "~" => Checkbox::InProgress,
                         _ => Checkbox::Done,
                     });
                     value.optional = &c[3] == "*";

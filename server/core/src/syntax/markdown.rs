@@ -182,7 +182,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// pulldown-cmark knows `[ ]` and `[x]`; Kiro also writes `[-]` for a started task. It
+    /// pulldown-cmark knows `[ ]` and `[x]`; Kiro also writes `[-]` for a started task, and
+    /// other tools `[~]`. It
     /// arrives as text (often split at the bracket), so it is recognised from the source.
     fn maybe_in_progress_checkbox(&mut self, span: Span) {
         let Some(&top) = self.stack.last() else {
@@ -195,7 +196,7 @@ impl<'a> Walker<'a> {
             return;
         }
         let rest = &self.text.as_bytes()[span.start..];
-        if !rest.starts_with(b"[-]")
+        if !(rest.starts_with(b"[-]") || rest.starts_with(b"[~]"))
             || !matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
         {
             return;

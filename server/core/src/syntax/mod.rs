@@ -30,7 +30,7 @@ pub enum Checkbox {
     Open,
     /// `[x]` or `[X]`
     Done,
-    /// `[-]`: started, in progress (Kiro's notation).
+    /// `[-]` (Kiro's notation) or `[~]`: started, in progress.
     InProgress,
 }
 
