@@ -117,7 +117,8 @@ fn kiro_criterion_coverage_matches_an_independent_count() {
         checked += 1;
         let expected: BTreeSet<String> = all.difference(&cites).cloned().collect();
         uncovered += expected.len();
-        let report = specwright::check::run_with(&[dir.clone()], editor.clone()).expect("check");
+        let report =
+            specwright::check::run_with(std::slice::from_ref(&dir), editor.clone()).expect("check");
         let reported: BTreeSet<String> = report
             .findings
             .iter()
