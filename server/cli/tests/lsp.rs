@@ -1764,3 +1764,45 @@ fn a_client_that_offers_nothing_is_asked_for_nothing() {
     }
     s.stop();
 }
+
+/// A document whose analysis takes long holds up requests on it, never requests on another:
+/// with eight hovers pending on a large paragraph, a hover on a small document is answered
+/// first.
+#[test]
+fn requests_on_a_slow_document_do_not_stall_another() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let small = "file:///w/small.md";
+    s.open(
+        small,
+        "markdown",
+        "# Spec\n\n- **FR-001**: The system SHOULD be fast.\n",
+    );
+    s.diagnostics(small, Some(1));
+    let big = "file:///w/big.md";
+    let paragraph =
+        "The system shall respond quickly and appropriately, and it may use caches. ".repeat(4_000);
+    s.open(big, "markdown", &format!("# Big\n\n{paragraph}\n"));
+    let hover = |uri: &str| json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 20 } });
+    let mut big_ids = Vec::new();
+    for _ in 0..8 {
+        let id = s.next_id;
+        s.next_id += 1;
+        s.send(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": hover(big) }));
+        big_ids.push(json!(id));
+    }
+    let small_id = json!(s.next_id);
+    s.next_id += 1;
+    s.send(json!({ "jsonrpc": "2.0", "id": small_id, "method": "textDocument/hover", "params": hover(small) }));
+    let deadline = Instant::now() + TIMEOUT;
+    let mut order = Vec::new();
+    while order.len() < 9 {
+        let msg = s.receive(deadline).expect("every hover is answered");
+        if let Some(id) = msg.get("id").filter(|_| msg.get("method").is_none()) {
+            order.push(id.clone());
+        } else {
+            s.backlog.push(msg);
+        }
+    }
+    assert_eq!(order[0], small_id, "answers came in the order {order:?}");
+    s.stop();
+}

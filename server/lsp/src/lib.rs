@@ -14,6 +14,9 @@ mod transport;
 
 pub use server::{Backend, COMMANDS};
 
+/// How many messages the server handles at once.
+const REQUESTS_IN_FLIGHT: usize = 128;
+
 /// Serves LSP over stdin/stdout until the client says `exit` (or goes away); then ends the
 /// agents of any dispatch still running, so none outlives the server. True when the client
 /// asked for `shutdown` first (the process then exits with 0, else with 1).
@@ -33,6 +36,11 @@ pub async fn run_stdio() -> bool {
         tokio::io::stdout(),
         socket,
     )
+    // Every message, notification or request, takes one of these slots until its handler
+    // returns, and a request on a document still being analysed waits for that analysis: at
+    // tower-lsp's default of 4, four requests on one slow document stalled every other
+    // document. Waiting handlers cost no thread (analysis runs on the blocking pool).
+    .concurrency_level(REQUESTS_IN_FLIGHT)
     .serve(service)
     .await;
     let backend = backend.lock().ok().and_then(|b| b.clone());
