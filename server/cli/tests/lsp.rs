@@ -1806,3 +1806,77 @@ fn requests_on_a_slow_document_do_not_stall_another() {
     assert_eq!(order[0], small_id, "answers came in the order {order:?}");
     s.stop();
 }
+
+/// Pull diagnostics follow edits to other files of the folder: deleting the task that covers
+/// FR-001 from tasks.md makes the next pull of spec.md a full report naming FR-001, and the
+/// server asks a client that supports it to pull again.
+#[test]
+fn pulled_diagnostics_of_a_spec_follow_edits_to_its_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export drafts as PDF.\n- **FR-002**: The editor MUST export drafts as Markdown.\n\n## Out of Scope\n\n- Printing.\n";
+    let tasks = "# Tasks: Export\n\n- [ ] T001 Implement PDF export (FR-001)\n- [ ] T002 Implement Markdown export (FR-002)\n";
+    std::fs::write(folder.join("spec.md"), spec).unwrap();
+    std::fs::write(folder.join("tasks.md"), tasks).unwrap();
+    let spec_uri = format!("file://{}", folder.join("spec.md").display());
+    let tasks_uri = format!("file://{}", folder.join("tasks.md").display());
+    let root = format!("file://{}", dir.path().display());
+    let caps = json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true } }
+    });
+    let (mut s, _) = Server::start_in(json!(root), caps, Value::Null);
+    s.open(&spec_uri, "markdown", spec);
+    s.open(&tasks_uri, "markdown", tasks);
+    let pull = |s: &mut Server, previous: &Value| {
+        s.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": spec_uri }, "previousResultId": previous }),
+        )
+    };
+    // Until the workspace index is complete the spec may be pulled more than once.
+    let deadline = Instant::now() + TIMEOUT;
+    let mut report = pull(&mut s, &Value::Null);
+    while report["kind"] != "full"
+        || summary(report["items"].as_array().unwrap())
+            .iter()
+            .any(|d| d.contains("not covered"))
+    {
+        assert!(Instant::now() < deadline, "{report}");
+        std::thread::sleep(Duration::from_millis(100));
+        report = pull(&mut s, &Value::Null);
+    }
+    // Refreshes asked for so far (while the index was built) are set aside.
+    server_requests(&mut s, "workspace/diagnostic/refresh");
+    let without_t001 = "# Tasks: Export\n\n- [ ] T002 Implement Markdown export (FR-002)\n";
+    s.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": tasks_uri, "version": 2 }, "contentChanges": [{ "text": without_t001 }] }),
+    );
+    // The tasks file's own pull, as a client does after its edit.
+    s.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": tasks_uri } }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    let mut again = pull(&mut s, &report["resultId"]);
+    while again["kind"] != "full"
+        || !summary(again["items"].as_array().unwrap())
+            .iter()
+            .any(|d| d.contains("FR-001") && d.contains("not covered"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "spec.md still answers {again} after FR-001's task was deleted"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        again = pull(&mut s, &report["resultId"]);
+    }
+    assert!(
+        !server_requests(&mut s, "workspace/diagnostic/refresh").is_empty(),
+        "no workspace/diagnostic/refresh was sent"
+    );
+    s.stop();
+}
