@@ -1535,6 +1535,28 @@ fn protocol_abuse_is_answered_and_survived() {
     s.raw(b"Content-Length: 9\r\n\r\n{not json");
     let invalid = s.request("textDocument/hover", json!("not params"));
     assert!(invalid.get("error").is_some(), "{invalid}");
+    // Not JSON: ParseError with a null id. No `jsonrpc`: InvalidRequest for its id.
+    let garbled = s
+        .backlog
+        .iter()
+        .find(|m| m["id"].is_null() && m.get("error").is_some())
+        .cloned();
+    assert_eq!(
+        garbled.as_ref().map(|m| m["error"]["code"].clone()),
+        Some(json!(-32700)),
+        "{:?}",
+        s.backlog
+    );
+    s.send(json!({ "id": 77, "method": "textDocument/hover", "params": {} }));
+    let deadline = Instant::now() + TIMEOUT;
+    let no_version = loop {
+        let m = s.receive(deadline).expect("an answer for id 77");
+        if m["id"] == 77 {
+            break m;
+        }
+        s.backlog.push(m);
+    };
+    assert_eq!(no_version["error"]["code"], -32600, "{no_version}");
     s.raw(b"X-Nonsense: 1\r\n\r\n");
     s.raw(b"Content-Length: 5\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"$/nothing\"}");
     // Unknown method: MethodNotFound; a `$/` request too, as LSP 3.17 requires.

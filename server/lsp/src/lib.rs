@@ -23,13 +23,16 @@ const REQUESTS_IN_FLIGHT: usize = 128;
 pub async fn run_stdio() -> bool {
     let backend: std::sync::Arc<std::sync::Mutex<Option<Backend>>> = Default::default();
     let slot = backend.clone();
-    let (service, socket) = tower_lsp_server::LspService::new(move |client| {
+    let (service, socket) = tower_lsp_server::LspService::build(move |client| {
         let b = Backend::new(client);
         if let Ok(mut s) = slot.lock() {
             *s = Some(b.clone());
         }
         b
-    });
+    })
+    .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
+    .custom_method(transport::PARSE_ERROR, Backend::parse_error)
+    .finish();
     let shutdown_seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     tower_lsp_server::Server::new(
         transport::gate(tokio::io::stdin(), shutdown_seen.clone()),

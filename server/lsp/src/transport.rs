@@ -3,8 +3,11 @@
 //! one malformed message from a client would leave the server deaf while it still looks alive.
 //! Messages are framed and checked here first; only JSON-RPC that tower-lsp-server accepts
 //! reaches it. A malformed message that still names a request id is replaced by a request for
-//! an unknown method, so the client gets an error for that id instead of waiting forever; any
-//! other is dropped, and said so on stderr. Text JSON cannot carry into a Rust string — bytes
+//! a method whose handler answers InvalidRequest (-32600), so the client gets an error for that
+//! id instead of waiting forever; a `$/` request is replaced by one for an unknown method
+//! (MethodNotFound, as LSP asks); a body that is not JSON, or is cut short by the end of the
+//! input, by a request with a null id whose handler answers ParseError (-32700); any other is
+//! dropped, and said so on stderr. Text JSON cannot carry into a Rust string — bytes
 //! that are not UTF-8, a `\ud800` escape without its pair — is replaced by U+FFFD first, so
 //! that an edit holding one still arrives (one character changed, the document still in step
 //! with the client) instead of ending the session.
@@ -31,8 +34,12 @@ enum Verdict {
     Pass {
         shutdown: bool,
     },
-    /// Answer the request with this id with an error.
+    /// Answer the request with this id with InvalidRequest.
     Refuse(Value),
+    /// Answer the `$/` request with this id with MethodNotFound.
+    Unknown(Value),
+    /// Answer with ParseError (id null).
+    Garbled(String),
     Drop(String),
 }
 
@@ -46,7 +53,8 @@ fn judge(body: &[u8]) -> Verdict {
                     Some(id) if valid_id(id) => Verdict::Refuse(id.clone()),
                     _ => Verdict::Drop(format!("not a JSON-RPC message: {e}")),
                 },
-                _ => Verdict::Drop(format!("not a JSON-RPC message: {e}")),
+                Ok(_) => Verdict::Drop(format!("not a JSON-RPC message: {e}")),
+                Err(e) => Verdict::Garbled(format!("not JSON: {e}")),
             };
         }
     };
@@ -66,6 +74,9 @@ fn judge(body: &[u8]) -> Verdict {
         return Verdict::Pass { shutdown };
     }
     match envelope.id {
+        Some(id) if dollar_request && envelope.jsonrpc.as_deref() == Some("2.0") && method_ok => {
+            Verdict::Unknown(id)
+        }
         Some(id) if id_ok && !id.is_null() => Verdict::Refuse(id),
         _ => Verdict::Drop("not a JSON-RPC 2.0 request, notification or response".into()),
     }
@@ -79,7 +90,7 @@ fn valid_id(id: &Value) -> bool {
 /// Reads one framed message body; `None` at the end of the input. Header blocks without a
 /// usable `Content-Length` are skipped until one has it; a `Content-Length` header is found
 /// even after garbage on its line.
-async fn read_message<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Vec<u8>> {
+async fn read_message<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Framed> {
     loop {
         let mut length = None;
         let mut line = Vec::new();
@@ -106,11 +117,43 @@ async fn read_message<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option
             eprintln!("specwright: skipped a message without a Content-Length header");
             continue;
         };
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).await.ok()?;
-        return Some(body);
+        let mut body = Vec::with_capacity(length.min(1 << 24));
+        let read = (&mut *reader)
+            .take(length as u64)
+            .read_to_end(&mut body)
+            .await
+            .ok()?;
+        return Some(if read < length {
+            Framed::Truncated { read, length }
+        } else {
+            Framed::Body(body)
+        });
     }
 }
+
+/// One framed message as read.
+enum Framed {
+    Body(Vec<u8>),
+    /// The input ended `read` bytes into a body of `length`.
+    Truncated {
+        read: usize,
+        length: usize,
+    },
+}
+
+/// The handlers the replacement requests reach (registered in [`crate::run_stdio`]).
+impl crate::Backend {
+    pub async fn invalid_message(&self) -> tower_lsp_server::jsonrpc::Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::invalid_request())
+    }
+
+    pub async fn parse_error(&self) -> tower_lsp_server::jsonrpc::Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::parse_error())
+    }
+}
+
+pub const INVALID_MESSAGE: &str = "specwright/invalidMessage";
+pub const PARSE_ERROR: &str = "specwright/parseError";
 
 /// `body` with invalid UTF-8 and unpaired surrogate escapes replaced by U+FFFD (`\ufffd`), or
 /// `None` when it needs no repair. One pass; escapes are read in order, so `\\ud800` (an escaped
@@ -171,7 +214,21 @@ pub fn gate(
     let (mut to_server, from_gate) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let mut reader = BufReader::with_capacity(1 << 16, input);
-        while let Some(mut body) = read_message(&mut reader).await {
+        while let Some(framed) = read_message(&mut reader).await {
+            let mut body = match framed {
+                Framed::Body(b) => b,
+                Framed::Truncated { read, length } => {
+                    eprintln!(
+                        "specwright: the input ended {read} bytes into a message of {length}"
+                    );
+                    let body =
+                        json!({ "jsonrpc": "2.0", "id": null, "method": PARSE_ERROR }).to_string();
+                    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    let _ = to_server.write_all(header.as_bytes()).await;
+                    let _ = to_server.write_all(body.as_bytes()).await;
+                    break;
+                }
+            };
             if let Some(fixed) = repair(&body) {
                 eprintln!(
                     "specwright: replaced text JSON cannot carry (invalid UTF-8 or a lone surrogate) with U+FFFD"
@@ -187,7 +244,18 @@ pub fn gate(
                 }
                 Verdict::Refuse(id) => {
                     eprintln!("specwright: answered an invalid request (id {id}) with an error");
-                    json!({ "jsonrpc": "2.0", "id": id, "method": "specwright/invalidMessage" })
+                    json!({ "jsonrpc": "2.0", "id": id, "method": INVALID_MESSAGE })
+                        .to_string()
+                        .into_bytes()
+                }
+                Verdict::Unknown(id) => {
+                    json!({ "jsonrpc": "2.0", "id": id, "method": "specwright/noSuchMethod" })
+                        .to_string()
+                        .into_bytes()
+                }
+                Verdict::Garbled(why) => {
+                    eprintln!("specwright: answered a message that is {why} with ParseError");
+                    json!({ "jsonrpc": "2.0", "id": null, "method": PARSE_ERROR })
                         .to_string()
                         .into_bytes()
                 }
@@ -222,7 +290,7 @@ mod tests {
             judge(br#"{"jsonrpc":"2.0","id":"a","result":null}"#),
             Verdict::Pass { shutdown: false }
         );
-        assert!(matches!(judge(b"{not json"), Verdict::Drop(_)));
+        assert!(matches!(judge(b"{not json"), Verdict::Garbled(_)));
         assert!(matches!(judge(b"[1,2]"), Verdict::Drop(_)));
         assert_eq!(
             judge(br#"{"id":7,"method":"x"}"#),
@@ -239,7 +307,7 @@ mod tests {
         // `$/` requests get MethodNotFound; `$/` notifications pass (and are ignored).
         assert_eq!(
             judge(br#"{"jsonrpc":"2.0","id":4,"method":"$/custom"}"#),
-            Verdict::Refuse(json!(4))
+            Verdict::Unknown(json!(4))
         );
         assert_eq!(
             judge(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#),
