@@ -18,7 +18,7 @@ def keyp(l): return (l["path"], l["rule"], l["flagged"].strip(), l["line_text"].
 # precision
 prec_path = os.path.join(here, "labels/precision.jsonl")
 labels = {keyp(l): l for l in load(prec_path)}
-for batch in sorted(glob.glob(os.path.join(work, "batch-*.jsonl")) + glob.glob(os.path.join(work, "new-batch-*.jsonl")) + glob.glob(os.path.join(work, "r3-batch-*.jsonl")) + glob.glob(os.path.join(work, "r4-batch-*.jsonl")) + glob.glob(os.path.join(work, "r5-batch-*.jsonl")) + glob.glob(os.path.join(work, "r6-batch-*.jsonl"))):
+for batch in sorted(glob.glob(os.path.join(work, "batch-*.jsonl")) + glob.glob(os.path.join(work, "new-batch-*.jsonl")) + glob.glob(os.path.join(work, "r[0-9]*-batch-*.jsonl"))):
     name = os.path.basename(batch)
     items = {x["id"]: x for x in load(batch)}
     vfile = os.path.join(work, name.replace("batch-", "verdicts-"))
