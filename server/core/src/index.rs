@@ -69,6 +69,8 @@ pub struct DocumentFacts {
     pub adr: Option<AdrRecord>,
     /// Links to other files of the workspace: the location they resolve to, and the link.
     pub links: Vec<(String, Span)>,
+    /// Quantified statements ("a debounce of 100 ms"), compared across the folder.
+    pub quantities: Vec<crate::quantities::Quantity>,
 }
 
 static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,6 +178,7 @@ impl DocumentFacts {
             tasks,
             scope_boundary,
             failure_handling,
+            quantities: crate::quantities::extract(doc),
         }
     }
 }

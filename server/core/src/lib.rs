@@ -20,6 +20,7 @@ pub mod index;
 pub mod kind;
 pub mod lexicon;
 pub mod profiles;
+pub mod quantities;
 pub mod rules;
 pub mod scope;
 pub mod span;

@@ -10,6 +10,7 @@ mod and_or;
 mod bcp14_usage;
 mod boundaries;
 mod comparative_without_baseline;
+mod conflicting_value;
 mod duplicate_requirement;
 mod ears_form;
 mod incomplete_marker;
@@ -517,6 +518,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &bcp14_usage::Bcp14Usage,
     &adr::CitesInactiveAdr,
     &comparative_without_baseline::ComparativeWithoutBaseline,
+    &conflicting_value::ConflictingValue,
     &boundaries::DanglingReference,
     &boundaries::DuplicateId,
     &duplicate_requirement::DuplicateRequirement,
