@@ -17,3 +17,4 @@ pub mod record;
 pub mod streams;
 pub mod trust;
 pub mod validate;
+pub mod verify;

@@ -58,19 +58,57 @@ pub enum WorktreesCommand {
     },
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
 }
 
-async fn repo_root(dir: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) async fn repo_root(dir: &Path) -> anyhow::Result<PathBuf> {
     git::toplevel(dir)
         .await
         .map_err(|e| anyhow::anyhow!("{} is not in a git repository ({e})", dir.display()))
 }
 
-fn read(p: &Path) -> Option<String> {
+/// Asks for (or, with `trust`, records) consent to run the `runnables` not yet confirmed for
+/// the repository at `root`. False when the user said no or there is no terminal to ask on.
+pub(crate) fn consent(
+    root: &Path,
+    runnables: &[trust::Runnable],
+    trust_all: bool,
+) -> anyhow::Result<bool> {
+    let pending = trust::untrusted(root, runnables);
+    if pending.is_empty() {
+        return Ok(true);
+    }
+    if !trust_all {
+        let mut listing = String::new();
+        for r in &pending {
+            listing.push_str(&format!("  {}: {}\n", r.what, r.command));
+        }
+        if !std::io::stdin().is_terminal() {
+            eprint!(
+                "specwright: this repository defines commands that have not been confirmed:\n{listing}\
+                 run again with --trust to confirm them (once per command and repository)\n"
+            );
+            return Ok(false);
+        }
+        eprint!(
+            "This repository defines commands Specwright would run:\n{listing}Run them? [y/N] "
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("specwright: nothing was run");
+            return Ok(false);
+        }
+    }
+    trust::confirm(root, &pending).map_err(anyhow::Error::msg)?;
+    Ok(true)
+}
+
+pub(crate) fn read(p: &Path) -> Option<String> {
     std::fs::read_to_string(p).ok()
 }
 
@@ -98,32 +136,8 @@ async fn dispatch_async(args: DispatchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let root = plan.project.root.clone();
-    let pending = trust::untrusted(&root, &plan.runnables);
-    if !pending.is_empty() {
-        if !args.trust {
-            let mut listing = String::new();
-            for r in &pending {
-                listing.push_str(&format!("  {}: {}\n", r.what, r.command));
-            }
-            if !std::io::stdin().is_terminal() {
-                eprint!(
-                    "specwright: this repository defines commands that have not been confirmed:\n{listing}\
-                     run again with --trust to confirm them (once per command and repository)\n"
-                );
-                return Ok(ExitCode::from(2));
-            }
-            eprint!(
-                "This repository defines commands Specwright would run:\n{listing}Run them? [y/N] "
-            );
-            std::io::stderr().flush()?;
-            let mut answer = String::new();
-            std::io::stdin().lock().read_line(&mut answer)?;
-            if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                eprintln!("specwright: nothing was run");
-                return Ok(ExitCode::from(2));
-            }
-        }
-        trust::confirm(&root, &pending).map_err(anyhow::Error::msg)?;
+    if !consent(&root, &plan.runnables, args.trust)? {
+        return Ok(ExitCode::from(2));
     }
 
     let tasks_path = plan.project.tasks_path.clone();

@@ -7,6 +7,7 @@ mod dispatch;
 mod init;
 mod output;
 mod tasks;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use specwright_core::{Severity, rules};
@@ -116,6 +117,25 @@ enum Command {
     Worktrees {
         #[command(subcommand)]
         command: dispatch::WorktreesCommand,
+    },
+    /// Are the tasks marked done really done? For each ticked task of each tasks file: its
+    /// `Check:` commands pass in a clean temporary worktree of HEAD, and commits after the one
+    /// that added it touch its boundary. Same formats, `--fail-on` and exit codes as `check`.
+    Verify {
+        /// Tasks files, or folders holding them [default: .]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+        fail_on: FailOn,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Confirm the repository's check commands without asking.
+        #[arg(long)]
+        trust: bool,
+        /// Longest a check may run, e.g. "90s", "5m".
+        #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+        timeout: std::time::Duration,
     },
     /// Run the language server on stdin/stdout.
     Lsp,
@@ -272,6 +292,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Integrate { into, run, pr, dir } => dispatch::integrate(into, run, pr, dir),
         Command::Worktrees { command } => dispatch::worktrees(command),
         Command::Agents { dir, json } => dispatch::agents(dir, json),
+        Command::Verify {
+            paths,
+            format,
+            fail_on,
+            color,
+            trust,
+            timeout,
+        } => verify::run(verify::VerifyArgs {
+            paths,
+            format,
+            fail_on: fail_on.severity(),
+            color,
+            trust,
+            timeout,
+        }),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -15,6 +15,12 @@ fn region(text: &str, start: usize, end: usize) -> Value {
 pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let mut rule_ids: Vec<&str> = rules::ids();
     rule_ids.push("config");
+    // Findings of other commands (verify) name rules of their own.
+    for f in &report.findings {
+        if !rule_ids.contains(&f.rule.as_str()) {
+            rule_ids.push(f.rule.as_str());
+        }
+    }
     let descriptors: Vec<Value> = rule_ids
         .iter()
         .map(|&id| match rules::find(id) {
@@ -29,6 +35,12 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                     "defaultConfiguration": { "level": m.default_severity().sarif_level() },
                 })
             }
+            None if id == "unverified-task" => json!({
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": "A task marked done whose work cannot be confirmed: a check fails, or nothing changed inside its boundary since it was added." },
+                "defaultConfiguration": { "level": "warning" },
+            }),
             None => json!({
                 "id": id,
                 "name": id,

@@ -1,0 +1,180 @@
+//! `verify`: whether the tasks a tasks file marks done were really done. For each ticked task:
+//! its `Check:` commands pass in a clean temporary worktree of HEAD (never the user's
+//! checkout); the files its boundary names exist; and commits after the one that added the
+//! task line touch at least one of them. What cannot be told is said, never passed.
+
+use crate::git;
+use crate::model::{Job, JobStatus, Project};
+use crate::validate;
+use std::path::Path;
+use std::time::Duration;
+
+/// What verification found for one ticked task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub task: String,
+    /// 0-based line of the task in the tasks file.
+    pub line: usize,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its checks passed and its boundary changed after it was added.
+    Verified { detail: String },
+    /// A check failed.
+    CheckFailed { command: String, exit: Option<i32> },
+    /// Its work cannot be confirmed: no file matches its boundary, nothing changed there since
+    /// the task was added, or the task is not committed.
+    Unverified { reason: String },
+    /// No boundary and no check.
+    NothingToVerify,
+}
+
+/// The `(what, command)` pairs verifying `project` would run: every check of a ticked task.
+pub fn commands(project: &Project) -> Vec<(String, String)> {
+    done(project)
+        .flat_map(|j| {
+            j.checks
+                .iter()
+                .map(move |c| (format!("check of {}", j.id), c.clone()))
+        })
+        .collect()
+}
+
+fn done(project: &Project) -> impl Iterator<Item = &Job> {
+    project.jobs.iter().filter(|j| j.status == JobStatus::Done)
+}
+
+/// Verifies every ticked task of `project`; checks run in `scratch` (a folder that does not
+/// exist yet, outside the checkout), each limited to `timeout`.
+pub async fn verify(project: &Project, scratch: &Path, timeout: Duration) -> Vec<Verdict> {
+    let root = &project.root;
+    let jobs: Vec<&Job> = done(project).collect();
+    let mut out = Vec::new();
+    let needs_worktree = jobs.iter().any(|j| !j.checks.is_empty());
+    let worktree = if needs_worktree {
+        let p = scratch.to_string_lossy().into_owned();
+        match git::git(
+            root,
+            &["worktree", "add", "--quiet", "--detach", &p, "HEAD"],
+        )
+        .await
+        {
+            Ok(_) => Some(scratch.to_path_buf()),
+            Err(e) => {
+                for j in &jobs {
+                    if !j.checks.is_empty() {
+                        out.push(Verdict {
+                            task: j.id.clone(),
+                            line: j.line,
+                            outcome: Outcome::Unverified {
+                                reason: format!("its checks could not run: {e}"),
+                            },
+                        });
+                    }
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
+    for j in jobs {
+        if out.iter().any(|v: &Verdict| v.task == j.id) {
+            continue;
+        }
+        let outcome = one(project, j, worktree.as_deref(), timeout).await;
+        out.push(Verdict {
+            task: j.id.clone(),
+            line: j.line,
+            outcome,
+        });
+    }
+    if let Some(w) = &worktree {
+        let _ = git::remove_worktree(root, w).await;
+    }
+    out.sort_by_key(|v| v.line);
+    out
+}
+
+async fn one(project: &Project, job: &Job, worktree: Option<&Path>, timeout: Duration) -> Outcome {
+    if job.may.is_empty() && job.checks.is_empty() {
+        return Outcome::NothingToVerify;
+    }
+    if let Some(dir) = worktree {
+        for c in &job.checks {
+            let r = validate::shell(dir, c, timeout).await;
+            if !r.passed {
+                return Outcome::CheckFailed {
+                    command: c.clone(),
+                    exit: r.exit_code,
+                };
+            }
+        }
+    }
+    if job.may.is_empty() {
+        return Outcome::Verified {
+            detail: format!(
+                "{} check(s) passed; no boundary to compare",
+                job.checks.len()
+            ),
+        };
+    }
+    let root = &project.root;
+    let specs: Vec<String> = job.may.iter().map(|g| format!(":(glob){g}")).collect();
+    let mut ls = vec!["ls-files", "--"];
+    ls.extend(specs.iter().map(String::as_str));
+    let files = git::git(root, &ls).await.unwrap_or_default();
+    if files.trim().is_empty() {
+        return Outcome::Unverified {
+            reason: format!("no file matches its boundary {}", job.may.join(", ")),
+        };
+    }
+    let Some(added) = added_in(root, &project.tasks_rel, job).await else {
+        return Outcome::Unverified {
+            reason: "its task line is not committed, so there is no change to compare".into(),
+        };
+    };
+    let range = format!("{added}..HEAD");
+    let mut log = vec!["log", "--format=%h", &range, "--"];
+    log.extend(specs.iter().map(String::as_str));
+    let commits = git::git(root, &log).await.unwrap_or_default();
+    let n = commits.lines().filter(|l| !l.trim().is_empty()).count();
+    if n == 0 {
+        return Outcome::Unverified {
+            reason: format!(
+                "no change inside its boundary {} since it was added (commit {})",
+                job.may.join(", "),
+                &added[..added.len().min(10)]
+            ),
+        };
+    }
+    Outcome::Verified {
+        detail: format!(
+            "{n} commit(s) inside its boundary since it was added{}",
+            if job.checks.is_empty() {
+                String::new()
+            } else {
+                format!(", {} check(s) passed", job.checks.len())
+            }
+        ),
+    }
+}
+
+/// The commit that added the task's line to the tasks file: the oldest commit that changed the
+/// number of times its id starts a task.
+async fn added_in(root: &Path, tasks_rel: &str, job: &Job) -> Option<String> {
+    let needle = format!("{} ", job.id);
+    let pickaxe = format!("-S{needle}");
+    let out = git::git(
+        root,
+        &["log", "--format=%H", "--reverse", &pickaxe, "--", tasks_rel],
+    )
+    .await
+    .ok()?;
+    out.lines()
+        .next()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+}

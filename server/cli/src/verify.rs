@@ -1,0 +1,152 @@
+//! `specwright verify`: are the tasks marked done really done? Findings in the same formats,
+//! `--fail-on` and exit codes as `check`; the checks it runs need consent, as for dispatch.
+
+use crate::dispatch::{consent, read, repo_root, runtime};
+use crate::output;
+use crate::{ColorChoice, Format};
+use specwright::check::{self, Finding, Report, Source};
+use specwright_agents::model;
+use specwright_agents::trust::Runnable;
+use specwright_agents::verify::{self, Outcome};
+use specwright_core::{ConfigFile, Severity, Span};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub struct VerifyArgs {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub fail_on: Severity,
+    pub color: ColorChoice,
+    pub trust: bool,
+    pub timeout: Duration,
+}
+
+pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(verify_async(args))
+}
+
+async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // The tasks files among the paths, as `check` classifies them.
+    let scanned = check::run(&paths)?;
+    let tasks_files: Vec<PathBuf> = scanned
+        .sources
+        .iter()
+        .filter(|s| s.kind.is_some_and(|(k, _)| k == "tasks"))
+        .map(|s| PathBuf::from(&s.path))
+        .collect();
+    let mut report = Report {
+        findings: Vec::new(),
+        sources: Vec::new(),
+        files_checked: 0,
+        errors: scanned.errors,
+    };
+    let mut verified = 0;
+    for (n, path) in tasks_files.iter().enumerate() {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        let dir = abs.parent().unwrap_or(Path::new("."));
+        let root = match repo_root(dir).await {
+            Ok(r) => r,
+            Err(e) => {
+                report.errors.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        let project = match model::load(&root, &abs, &ConfigFile::default(), &read) {
+            Ok(p) => p,
+            Err(e) => {
+                report.errors.push(e);
+                continue;
+            }
+        };
+        let runnables: Vec<Runnable> = verify::commands(&project)
+            .into_iter()
+            .map(|(what, command)| Runnable { what, command })
+            .collect();
+        if !consent(&root, &runnables, args.trust)? {
+            return Ok(ExitCode::from(2));
+        }
+        let scratch =
+            std::env::temp_dir().join(format!("specwright-verify-{}-{n}", std::process::id()));
+        let verdicts = verify::verify(&project, &scratch, args.timeout).await;
+        let text = project.tasks_text.clone();
+        let shown = path.to_string_lossy().replace('\\', "/");
+        for v in verdicts {
+            let (severity, message) = match &v.outcome {
+                Outcome::Verified { detail } => {
+                    verified += 1;
+                    eprintln!("specwright: {} verified: {detail}", v.task);
+                    continue;
+                }
+                Outcome::CheckFailed { command, exit } => (
+                    Severity::Warning,
+                    format!(
+                        "{} is marked done but its check `{command}` fails (exit {})",
+                        v.task,
+                        exit.map_or("-".into(), |c| c.to_string())
+                    ),
+                ),
+                Outcome::Unverified { reason } => (
+                    Severity::Warning,
+                    format!("{} is marked done, but {reason}", v.task),
+                ),
+                Outcome::NothingToVerify => (
+                    Severity::Info,
+                    format!(
+                        "{} is marked done and has no boundary and no check: nothing to verify",
+                        v.task
+                    ),
+                ),
+            };
+            let span = line_span(&text, v.line);
+            report.findings.push(Finding {
+                path: shown.clone(),
+                rule: "unverified-task".into(),
+                severity,
+                message,
+                question: Some(format!(
+                    "What shows that {} is done: a Check: command, or a boundary its commits touch?",
+                    v.task
+                )),
+                span,
+                start: check::line_col(&text, span.start),
+                end: check::line_col(&text, span.end),
+                fixes: Vec::new(),
+            });
+        }
+        report.sources.push(Source {
+            path: shown,
+            text,
+            kind: Some(("tasks", "")),
+        });
+        report.files_checked += 1;
+    }
+    let mut out = std::io::stdout().lock();
+    output::write(&mut out, &report, args.format, args.color)?;
+    out.flush()?;
+    eprintln!(
+        "specwright: {verified} task(s) verified, {} not",
+        report.findings.len()
+    );
+    for e in &report.errors {
+        eprintln!("specwright: error: {e}");
+    }
+    if !report.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
+    Ok(ExitCode::from(u8::from(failing)))
+}
+
+/// The span of 0-based `line` of `text`, without its line break.
+fn line_span(text: &str, line: usize) -> Span {
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Span::new(start, end)
+}

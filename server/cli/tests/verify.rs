@@ -1,0 +1,130 @@
+//! `specwright verify` on a real repository: which ticked tasks are really done.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+fn verify(root: &Path, config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .arg("verify")
+        .args(args)
+        .current_dir(root)
+        .env("SPECWRIGHT_CONFIG_DIR", config)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("specwright verify")
+}
+
+const TASKS: &str = "# Tasks: Sessions
+
+- [x] T001 Create the session store (FR-001)
+  - Boundary: src/session/**
+  - Check: test -f src/session/store.txt
+- [x] T002 Add the clock (FR-002)
+  - Boundary: src/clock/**
+- [x] T003 Sign tokens (FR-003)
+  - Check: test -f src/token/missing.txt
+- [x] T004 Write the notes
+- [ ] T005 Rotate keys (FR-003)
+  - Boundary: src/keys/**
+";
+
+#[test]
+fn ticked_tasks_are_verified_by_their_checks_and_their_boundarys_history() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    write(
+        &root,
+        "specs/001-sessions/spec.md",
+        "# Feature Specification: Sessions\n\n## Requirements\n\n- **FR-001**: The server MUST store sessions.\n- **FR-002**: The server MUST expire sessions.\n- **FR-003**: The server MUST sign tokens.\n",
+    );
+    // The clock existed before its task was written, and nobody touched it since.
+    write(&root, "src/clock/clock.txt", "old clock\n");
+    write(&root, "specs/001-sessions/tasks.md", TASKS);
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "spec and tasks"]);
+    // T001's work lands after its task.
+    write(&root, "src/session/store.txt", "the store\n");
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "T001: the store"]);
+    write(&root, "notes.txt", "the user's own uncommitted work\n");
+    let before = git(&root, &["status", "--porcelain"]);
+
+    // The check commands need consent: refused without a terminal.
+    let refused = verify(&root, &config, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("check of T001"));
+
+    let out = verify(&root, &config, &["--trust", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(stderr.contains("T001 verified"), "{stderr}");
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    assert!(
+        findings[0]
+            .1
+            .starts_with("T002 is marked done, but no change inside its boundary src/clock/**"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings[1]
+            .1
+            .contains("T003 is marked done but its check `test -f src/token/missing.txt` fails"),
+        "{findings:#?}"
+    );
+    assert_eq!(findings[2].0, "info");
+    assert!(findings[2].1.contains("T004") && findings[2].1.contains("nothing to verify"));
+    assert!(
+        !findings.iter().any(|f| f.1.contains("T005")),
+        "open tasks are not verified"
+    );
+
+    // Nothing of the user's changed, and no worktree is left behind.
+    assert_eq!(git(&root, &["status", "--porcelain"]), before);
+    assert_eq!(git(&root, &["worktree", "list"]).lines().count(), 1);
+
+    // SARIF names the rule.
+    let sarif = verify(&root, &config, &["--format", "sarif"]);
+    let v: Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let rules = &v["runs"][0]["tool"]["driver"]["rules"];
+    let index = v["runs"][0]["results"][0]["ruleIndex"]
+        .as_u64()
+        .expect("index") as usize;
+    assert_eq!(rules[index]["id"], "unverified-task");
+}
