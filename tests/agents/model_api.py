@@ -12,7 +12,8 @@ Every conversation is scripted the same way. The first turn of the main agent (a
 offers a file-writing tool and holds no tool result yet) answers with one call of that tool,
 writing `<folder>/<task>.txt` where <task> and <folder> come from the Specwright prompt
 ("# Task T001: ..." and its first boundary glob). When the title holds the word "stray", the
-call writes to --stray instead (a path outside the worktree). Every later turn, and every side
+call writes to --stray instead (a path outside the worktree); a prompt saying "Write the spec to
+PATH.md" gets a spec with a vague word and a TBD written there. Every later turn, and every side
 request the CLIs make (titles, summaries, token counts), answers with a short final text.
 
 The port is written to --port-file once the server listens; each request is appended to --log
@@ -49,8 +50,14 @@ def task_of(text):
     return task, folder or "src", title
 
 
+SPEC_TEXT = "# Feature Specification: Search\n\n## Requirements\n\n- **FR-001**: Search MUST return results fast. TBD\n"
+
+
 def target(text, cwd):
     """The absolute path the scripted write goes to, and its content."""
+    spec = re.search(r"Write the spec to (\S+\.md)", text)
+    if spec:
+        return os.path.join(cwd or ".", spec.group(1)), SPEC_TEXT
     found = task_of(text)
     if not found:
         return None

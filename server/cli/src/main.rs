@@ -4,6 +4,7 @@
 mod adr;
 use specwright::check;
 mod dispatch;
+mod hook;
 mod init;
 mod output;
 mod tasks;
@@ -56,6 +57,10 @@ enum Command {
         /// Overwrite an existing specwright.toml.
         #[arg(long)]
         force: bool,
+        /// Instead, set up an agent that writes specs: its hook (merged into its settings,
+        /// never clobbering them).
+        #[arg(long, value_enum)]
+        agent: Option<init::Agent>,
     },
     /// Decompose a spec (or one of its sections) into tasks with context boundaries, in the
     /// sibling tasks.md. Prints the change as a diff; `--write` applies it.
@@ -137,8 +142,20 @@ enum Command {
         #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
         timeout: std::time::Duration,
     },
+    /// Hooks for the agents that write specs: `claude` is a Claude Code PostToolUse hook that
+    /// checks each Markdown file the agent wrote and hands the findings back to the model.
+    Hook {
+        #[command(subcommand)]
+        agent: HookAgent,
+    },
     /// Run the language server on stdin/stdout.
     Lsp,
+}
+
+#[derive(Subcommand)]
+enum HookAgent {
+    /// Claude Code's PostToolUse hook (the hook's JSON on stdin).
+    Claude,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -269,8 +286,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rules::ids().join(", ")
             ),
         },
-        Command::Init { dir, force } => {
+        Command::Init { dir, force, agent } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            if let Some(a) = agent {
+                let (path, changed) = init::agent(&dir, a)?;
+                println!(
+                    "{} {}",
+                    if changed { "wrote" } else { "unchanged:" },
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let written = init::run(&dir, force)?;
             println!("wrote {}", written.display());
             Ok(ExitCode::SUCCESS)
@@ -307,6 +333,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             trust,
             timeout,
         }),
+        Command::Hook {
+            agent: HookAgent::Claude,
+        } => hook::claude(),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -212,3 +212,85 @@ fn every_real_agent_writes_its_task_inside_its_worktree_with_no_extra_args() {
         "the stray write was tried and refused"
     );
 }
+
+/// The Claude Code hook, run by the real CLI: after the agent writes a spec, Specwright's
+/// findings on it are what the model reads next.
+#[test]
+fn claude_code_feeds_the_hooks_findings_to_the_model() {
+    let bin = clis();
+    let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(project.join(".claude")).expect("mkdir");
+    let api = ModelApi::start(tmp.path(), &tmp.path().join("unused"));
+    let home = home(tmp.path(), api.port);
+    git(&project, &["init", "--quiet", "-b", "main"]);
+    // What `specwright init --agent claude` writes.
+    let init = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["init", "--agent", "claude"])
+        .current_dir(&project)
+        .output()
+        .expect("init");
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let settings =
+        std::fs::read_to_string(project.join(".claude/settings.json")).expect("settings");
+    assert!(settings.contains("hook claude"), "{settings}");
+    // The hook command names the binary under test.
+    let settings = settings.replace(
+        "\"specwright hook claude\"",
+        &format!("\"{} hook claude\"", env!("CARGO_BIN_EXE_specwright")),
+    );
+    std::fs::write(project.join(".claude/settings.json"), settings).expect("write");
+    let mut child = Command::new(bin.join("claude"))
+        .args([
+            "-p",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--permission-mode",
+            "acceptEdits",
+        ])
+        .current_dir(&project)
+        .env("HOME", &home)
+        .env(
+            "ANTHROPIC_BASE_URL",
+            format!("http://127.0.0.1:{}", api.port),
+        )
+        .env("ANTHROPIC_API_KEY", "sk-scripted")
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        .env("IS_SANDBOX", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("claude");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"Write the spec to specs/001-search/spec.md\n")
+            .expect("prompt");
+    }
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("claude did not finish in 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(project.join("specs/001-search/spec.md").is_file());
+    let log = std::fs::read_to_string(&api.log).expect("model API log");
+    assert!(
+        log.contains("Specwright checked spec.md") && log.contains("incomplete-marker"),
+        "the model never saw the findings"
+    );
+}
