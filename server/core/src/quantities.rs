@@ -3,7 +3,7 @@
 //! units normalised (durations to milliseconds, sizes to bytes, percentages) and the value held
 //! as an interval, so that statements about one subject can be compared across a folder.
 //!
-//! Pure and section-local: what a statement says depends on its sentence alone.
+//! Pure and section-local: what a statement says depends on its paragraph or item alone.
 
 use crate::span::Span;
 use crate::syntax::SpecDoc;
@@ -225,7 +225,6 @@ fn subject(before: &str) -> Option<(String, Option<String>)> {
         !NOT_SUBJECT.contains(&l.as_str()) && !w.chars().all(|c| c.is_ascii_digit()) && l.len() > 2
     });
     let head = content.next()?;
-    // Only lower-case words and acronyms: a capitalised word mid-sentence is a name.
     let qualifier = content.next().map(|w| singular(w));
     Some((singular(head), qualifier))
 }
@@ -233,14 +232,31 @@ fn subject(before: &str) -> Option<(String, Option<String>)> {
 /// Every quantified statement in the document's prose.
 pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
     let mut out = Vec::new();
-    for s in &doc.sentences {
+    // Prose units, not sentences: the workspace index reads unopened files in outline, which
+    // has units but no sentences, and the facts must be the same either way.
+    for s in &doc.units {
         let text = doc.prose_slice(s.span);
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
-        // Examples and ranges of options are not statements of a value.
+        // Examples are not statements of a value.
         let lower = text.to_lowercase();
         if lower.contains("e.g.") || lower.contains("for example") || lower.contains("such as") {
+            continue;
+        }
+        // Nor are a state that is to change ("currently 80 %, target 100 %") or a setting
+        // ("default 8 KB, configurable to 32 KB"): values that are meant to differ.
+        if [
+            "current",
+            "baseline",
+            "today",
+            "default",
+            "configurable",
+            "target",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        {
             continue;
         }
         for c in VALUE.captures_iter(text) {

@@ -19,8 +19,9 @@ normalises their units (ms, s, min, h; KB, MB, GB, KiB, MiB, GiB; %) and compare
 as intervals: \"≤ 200 ms\" and \"within 300 ms\" can both hold, \"at least 90 %\" and \"85 %\" cannot, \"300 ms\" and \
 \"0.3 s\" are one value. The finding is on the statement with less authority — a requirements document or spec \
 outranks a design, plan or ADR, which outranks tasks and everything else; between equals, the later one — and names \
-the other statement and where it is. Sentences holding examples (\"e.g.\", \"for example\", \"such as\") and ranges \
-within one sentence are not compared; nor are documents of unknown kind (reports, READMEs: they compare before \
+the other statement and where it is. Paragraphs and items holding examples (\"e.g.\", \"for example\", \"such as\"), \
+estimates (\"~30 minutes\", \"about 2 s\"), states meant to change and settings (\"currently\", \"baseline\", \"target\", \
+\"default\", \"configurable\") and values on one line are not compared; nor are documents of unknown kind (reports, READMEs: they compare before \
 and after), and an ADR only with itself (each record is its own decision).",
         why: "Agents implement whichever value they read. A design that says 100 ms where the spec says 300 ms gets \
 half the code at one value and half at the other, and no test catches it because each test reads one document.",
