@@ -6,6 +6,7 @@ use specwright::check;
 mod dispatch;
 mod hook;
 mod init;
+mod mcp;
 mod output;
 mod tasks;
 mod verify;
@@ -148,6 +149,9 @@ enum Command {
         #[command(subcommand)]
         agent: HookAgent,
     },
+    /// A Model Context Protocol server on stdin/stdout, for the agents that write specs: tools
+    /// check, explain, rules and decompose (a diff, never written), confined to this folder.
+    Mcp,
     /// Run the language server on stdin/stdout.
     Lsp,
 }
@@ -336,6 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hook {
             agent: HookAgent::Claude,
         } => hook::claude(),
+        Command::Mcp => mcp::run(),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

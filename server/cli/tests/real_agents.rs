@@ -5,23 +5,15 @@
 //! text. Each agent runs with no `args` at all: the defaults must let it write, inside its
 //! worktree and nowhere else, under the Landlock sandbox.
 
+mod common;
+
+use common::clis;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Installs the pinned CLIs into target/agent-clis (once) and returns their bin folder.
-fn clis() -> PathBuf {
-    let out = Command::new("bash")
-        .arg(repo_root().join("tests/agents/install-clis.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run install-clis.sh");
-    assert!(out.status.success(), "installing the agent CLIs failed");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
 /// The scripted model API, stopped by its PID when dropped.

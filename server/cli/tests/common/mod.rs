@@ -86,3 +86,17 @@ pub fn wait_for_pids(file: &Path, n: usize) -> Vec<i32> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// Installs the pinned agent CLIs and MCP Inspector into target/agent-clis (once) and returns
+/// their bin folder.
+#[allow(dead_code)]
+pub fn clis() -> std::path::PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/agents/install-clis.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run install-clis.sh");
+    assert!(out.status.success(), "installing the agent CLIs failed");
+    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}

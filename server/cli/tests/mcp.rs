@@ -1,0 +1,100 @@
+//! `specwright mcp` driven by the MCP Inspector's CLI mode (`@modelcontextprotocol/inspector`
+//! from npm, pinned in tests/agents/clis): every tool listed and called, bad inputs answered
+//! with errors, paths kept inside the workspace.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn inspector(bin: &Path, dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(bin.join("mcp-inspector"))
+        .arg("--cli")
+        .arg(env!("CARGO_BIN_EXE_specwright"))
+        .arg("mcp")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("mcp-inspector");
+    // Stdout holds the answer; the server's own notes go to stderr.
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return (
+            false,
+            format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
+        );
+    }
+    (true, stdout)
+}
+
+fn text_of(out: &str) -> Value {
+    let v: Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let text = v["content"][0]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{out}"));
+    serde_json::from_str(text).unwrap_or(Value::String(text.to_string()))
+}
+
+#[test]
+fn every_tool_answers_the_mcp_inspector() {
+    let bin = common::clis();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let (ok, out) = inspector(&bin, &examples, &["--method", "tools/list"]);
+    assert!(ok, "{out}");
+    let listed: Value = serde_json::from_str(&out).expect("json");
+    let names: Vec<&str> = listed["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for n in ["check", "explain", "rules", "decompose"] {
+        assert!(names.contains(&n), "{names:?}");
+    }
+
+    let call = |args: &[&str]| {
+        let mut a = vec!["--method", "tools/call"];
+        a.extend_from_slice(args);
+        inspector(&bin, &examples, &a)
+    };
+    let (ok, out) = call(&[
+        "--tool-name",
+        "check",
+        "--tool-arg",
+        r#"paths=["spec-kit/specs/001-offline-drafts/plan.md"]"#,
+    ]);
+    assert!(ok, "{out}");
+    let report = text_of(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["rule"] == "conflicting-value"
+            && f["path"] == "spec-kit/specs/001-offline-drafts/plan.md"
+            && f["line"] == 10),
+        "{report}"
+    );
+
+    let (ok, out) = call(&["--tool-name", "explain", "--tool-arg", "rule=vague-term"]);
+    assert!(ok && out.contains("# vague-term"), "{out}");
+    let (ok, out) = call(&["--tool-name", "rules"]);
+    assert!(ok && out.contains("incomplete-marker"), "{out}");
+    let (ok, out) = call(&[
+        "--tool-name",
+        "decompose",
+        "--tool-arg",
+        "spec=kiro/.kiro/specs/team-invites/requirements.md",
+    ]);
+    assert!(ok && out.contains("tasks.md"), "{out}");
+
+    // Bad input is an error naming it; nothing outside the workspace is read.
+    let (_, out) = call(&["--tool-name", "explain", "--tool-arg", "rule=nope"]);
+    assert!(out.contains("no rule `nope`"), "{out}");
+    let (_, out) = call(&[
+        "--tool-name",
+        "check",
+        "--tool-arg",
+        r#"paths=["../server"]"#,
+    ]);
+    assert!(out.contains("outside the workspace"), "{out}");
+}
