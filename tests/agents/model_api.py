@@ -13,7 +13,8 @@ offers a file-writing tool and holds no tool result yet) answers with one call o
 writing `<folder>/<task>.txt` where <task> and <folder> come from the Specwright prompt
 ("# Task T001: ..." and its first boundary glob). When the title holds the word "stray", the
 call writes to --stray instead (a path outside the worktree); a prompt saying "Write the spec to
-PATH.md" gets a spec with a vague word and a TBD written there. Every later turn, and every side
+PATH.md" gets a spec with a vague word and a TBD written there; "Check PATH.md with Specwright"
+calls the MCP tool named `…__check` on it. Every later turn, and every side
 request the CLIs make (titles, summaries, token counts), answers with a short final text.
 
 The port is written to --port-file once the server listens; each request is appended to --log
@@ -167,6 +168,27 @@ class Handler(BaseHTTPRequestHandler):
             for c in m["content"]
         )
         write = None
+        checker = next(
+            (t.get("name") for t in body.get("tools") or [] if str(t.get("name", "")).endswith("__check")),
+            None,
+        )
+        asked = re.search(r"Check (\S+\.md) with Specwright", text)
+        results = sum(
+            1
+            for m in body.get("messages") or []
+            if isinstance(m.get("content"), list)
+            for c in m["content"]
+            if isinstance(c, dict) and c.get("type") == "tool_result"
+        )
+        # At most a tool search and a check: a refused call is not retried forever.
+        if asked and "files_checked" not in text and results < 2:
+            if checker:
+                return self.anthropic_tool(body, checker, {"paths": [asked.group(1)]})
+            # Claude Code defers MCP tools: their schemas are loaded through ToolSearch first.
+            deferred = re.search(r"(mcp__[A-Za-z0-9-]+__check)", text)
+            names = {t.get("name") for t in body.get("tools") or []}
+            if deferred and "ToolSearch" in names:
+                return self.anthropic_tool(body, "ToolSearch", {"query": f"select:{deferred.group(1)}"})
         if writer and not answered:
             write = target(text, cwd_of(text))
         if write:
@@ -217,6 +239,31 @@ class Handler(BaseHTTPRequestHandler):
                         "usage": {"output_tokens": 9},
                     },
                 ),
+                ("message_stop", {"type": "message_stop"}),
+            ]
+        )
+
+    def anthropic_tool(self, body, name, tool_input):
+        """One call of the tool `name` (an MCP tool, for instance), streamed."""
+        block = {"type": "tool_use", "id": next_id("toolu"), "name": name, "input": tool_input}
+        message = {
+            "id": next_id("msg"), "type": "message", "role": "assistant",
+            "model": body.get("model", "claude-scripted"), "content": [],
+            "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": 12, "output_tokens": 1},
+        }
+        if not body.get("stream"):
+            message.update(content=[block], stop_reason="tool_use")
+            return self.send_json(message)
+        start = dict(block, input={})
+        delta = {"type": "input_json_delta", "partial_json": json.dumps(tool_input)}
+        self.send_sse(
+            [
+                ("message_start", {"type": "message_start", "message": message}),
+                ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": start}),
+                ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}),
+                ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None}, "usage": {"output_tokens": 9}}),
                 ("message_stop", {"type": "message_stop"}),
             ]
         )

@@ -63,74 +63,127 @@ pub enum Agent {
 /// The hook command Claude Code runs.
 const CLAUDE_HOOK: &str = "specwright hook claude";
 
-/// Adds Specwright's hook to the agent's project settings in `dir`, merging with what is there:
-/// other settings and hooks are kept as they are, and a second run changes nothing. A settings
-/// file that does not read as a JSON object is an error, and nothing is written.
-pub fn agent(dir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, bool)> {
+/// Sets up `agent` in `dir`, merging with what is there: other settings, servers and hooks are
+/// kept as they are, and a second run changes nothing. For Claude Code: the hook in
+/// `.claude/settings.json` (shared with the project), the MCP server in `.mcp.json`, and in
+/// `.claude/settings.local.json` (the user's own) that server enabled and its tools allowed —
+/// they only read. A file that does not read as a JSON object is an error, and nothing of it is
+/// written. Returns each file and whether it changed.
+pub fn agent(dir: &Path, agent: Agent) -> anyhow::Result<Vec<(PathBuf, bool)>> {
     match agent {
         Agent::Claude => {
-            let path = dir.join(".claude").join("settings.json");
-            let mut settings: serde_json::Value = match std::fs::read_to_string(&path) {
-                Ok(text) if !text.trim().is_empty() => {
-                    serde_json::from_str(&text).with_context(|| {
-                        format!("{} is not JSON; nothing was written", path.display())
-                    })?
-                }
-                Ok(_) => serde_json::json!({}),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::json!({}),
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-            };
-            let Some(root) = settings.as_object_mut() else {
-                bail!(
-                    "{} is not a JSON object; nothing was written",
-                    path.display()
-                );
-            };
-            let hooks = root.entry("hooks").or_insert_with(|| serde_json::json!({}));
-            let Some(hooks) = hooks.as_object_mut() else {
-                bail!(
-                    "`hooks` in {} is not an object; nothing was written",
-                    path.display()
-                );
-            };
-            let post = hooks
-                .entry("PostToolUse")
-                .or_insert_with(|| serde_json::json!([]));
-            let Some(post) = post.as_array_mut() else {
-                bail!(
-                    "`hooks.PostToolUse` in {} is not a list; nothing was written",
-                    path.display()
-                );
-            };
-            let present = post.iter().any(|m| {
-                m["hooks"].as_array().is_some_and(|hs| {
-                    hs.iter().any(|h| {
-                        h["command"]
-                            .as_str()
-                            .is_some_and(|c| c.contains(CLAUDE_HOOK))
+            let mut out = Vec::new();
+            out.push(merge(&dir.join(".claude/settings.json"), |root| {
+                let post = array_at(root, &["hooks", "PostToolUse"])?;
+                let present = post.iter().any(|m| {
+                    m["hooks"].as_array().is_some_and(|hs| {
+                        hs.iter().any(|h| {
+                            h["command"]
+                                .as_str()
+                                .is_some_and(|c| c.contains(CLAUDE_HOOK))
+                        })
                     })
-                })
-            });
-            if present {
-                return Ok((path, false));
-            }
-            post.push(serde_json::json!({
-                "matcher": "Write|Edit|MultiEdit",
-                "hooks": [{ "type": "command", "command": CLAUDE_HOOK }]
-            }));
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            let tmp = path.with_extension("json.specwright-tmp");
-            let text = serde_json::to_string_pretty(&settings)? + "\n";
-            std::fs::write(&tmp, text)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok((path, true))
+                });
+                if !present {
+                    post.push(serde_json::json!({
+                        "matcher": "Write|Edit|MultiEdit",
+                        "hooks": [{ "type": "command", "command": CLAUDE_HOOK }]
+                    }));
+                }
+                Ok(!present)
+            })?);
+            out.push(merge(&dir.join(".mcp.json"), |root| {
+                let servers = object_at(root, &["mcpServers"])?;
+                if servers.contains_key("specwright") {
+                    return Ok(false);
+                }
+                servers.insert(
+                    "specwright".into(),
+                    serde_json::json!({ "command": "specwright", "args": ["mcp"] }),
+                );
+                Ok(true)
+            })?);
+            out.push(merge(&dir.join(".claude/settings.local.json"), |root| {
+                let enabled = add(array_at(root, &["enabledMcpjsonServers"])?, "specwright");
+                let allowed = add(
+                    array_at(root, &["permissions", "allow"])?,
+                    "mcp__specwright",
+                );
+                Ok(enabled || allowed)
+            })?);
+            Ok(out)
         }
     }
+}
+
+/// Adds `value` to a list of strings unless it is there; whether it was added.
+fn add(list: &mut Vec<serde_json::Value>, value: &str) -> bool {
+    if list.iter().any(|v| v == value) {
+        return false;
+    }
+    list.push(serde_json::Value::String(value.into()));
+    true
+}
+
+fn object_at<'a>(
+    root: &'a mut serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+) -> anyhow::Result<&'a mut serde_json::Map<String, serde_json::Value>> {
+    let mut at = root;
+    for k in keys {
+        at = at
+            .entry(*k)
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+            .with_context(|| format!("`{}` is not an object", keys.join(".")))?;
+    }
+    Ok(at)
+}
+
+fn array_at<'a>(
+    root: &'a mut serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+) -> anyhow::Result<&'a mut Vec<serde_json::Value>> {
+    let (last, parents) = keys.split_last().context("no key")?;
+    object_at(root, parents)?
+        .entry(*last)
+        .or_insert_with(|| serde_json::json!([]))
+        .as_array_mut()
+        .with_context(|| format!("`{}` is not a list", keys.join(".")))
+}
+
+/// Reads the JSON object at `path` (none: empty), lets `change` edit it, and writes it back
+/// (atomically) when it says it changed something.
+fn merge(
+    path: &Path,
+    change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>) -> anyhow::Result<bool>,
+) -> anyhow::Result<(PathBuf, bool)> {
+    let mut value: serde_json::Value = match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON; nothing was written", path.display()))?,
+        Ok(_) => serde_json::json!({}),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::json!({}),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let Some(root) = value.as_object_mut() else {
+        bail!(
+            "{} is not a JSON object; nothing was written",
+            path.display()
+        );
+    };
+    let changed =
+        change(root).with_context(|| format!("in {}: nothing was written", path.display()))?;
+    if changed {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let tmp = path.with_extension("json.specwright-tmp");
+        let text = serde_json::to_string_pretty(&value)? + "\n";
+        std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok((path.to_path_buf(), changed))
 }
 
 #[cfg(test)]
@@ -147,11 +200,27 @@ mod agent_tests {
             r#"{"model": "opus", "hooks": {"PostToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "audit.sh"}]}]}}"#,
         )
         .expect("write");
-        assert!(agent(dir.path(), Agent::Claude).expect("init").1);
         assert!(
-            !agent(dir.path(), Agent::Claude).expect("again").1,
+            agent(dir.path(), Agent::Claude)
+                .expect("init")
+                .iter()
+                .all(|(_, c)| *c)
+        );
+        assert!(
+            agent(dir.path(), Agent::Claude)
+                .expect("again")
+                .iter()
+                .all(|(_, c)| !*c),
             "a second run changes nothing"
         );
+        let mcp: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(".mcp.json")).expect("mcp"),
+        )
+        .expect("json");
+        assert_eq!(mcp["mcpServers"]["specwright"]["args"][0], "mcp");
+        let local =
+            std::fs::read_to_string(dir.path().join(".claude/settings.local.json")).expect("local");
+        assert!(local.contains("mcp__specwright") && local.contains("enabledMcpjsonServers"));
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         assert_eq!(v["model"], "opus");

@@ -58,8 +58,8 @@ enum Command {
         /// Overwrite an existing specwright.toml.
         #[arg(long)]
         force: bool,
-        /// Instead, set up an agent that writes specs: its hook (merged into its settings,
-        /// never clobbering them).
+        /// Instead, set up an agent that writes specs: its hook and Specwright's MCP server,
+        /// merged into its settings, never clobbering them.
         #[arg(long, value_enum)]
         agent: Option<init::Agent>,
     },
@@ -293,12 +293,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init { dir, force, agent } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             if let Some(a) = agent {
-                let (path, changed) = init::agent(&dir, a)?;
-                println!(
-                    "{} {}",
-                    if changed { "wrote" } else { "unchanged:" },
-                    path.display()
-                );
+                for (path, changed) in init::agent(&dir, a)? {
+                    println!(
+                        "{} {}",
+                        if changed { "wrote" } else { "unchanged:" },
+                        path.display()
+                    );
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             let written = init::run(&dir, force)?;

@@ -205,10 +205,11 @@ fn every_real_agent_writes_its_task_inside_its_worktree_with_no_extra_args() {
     );
 }
 
-/// The Claude Code hook, run by the real CLI: after the agent writes a spec, Specwright's
-/// findings on it are what the model reads next.
+/// `specwright init --agent claude`, then the real Claude Code: after the agent writes a spec,
+/// the hook's findings are what the model reads next; asked to check a spec, the model calls
+/// Specwright's MCP check tool and reads its findings.
 #[test]
-fn claude_code_feeds_the_hooks_findings_to_the_model() {
+fn claude_code_feeds_the_hooks_and_the_mcp_servers_findings_to_the_model() {
     let bin = clis();
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let project = tmp.path().join("project");
@@ -236,6 +237,48 @@ fn claude_code_feeds_the_hooks_findings_to_the_model() {
         &format!("\"{} hook claude\"", env!("CARGO_BIN_EXE_specwright")),
     );
     std::fs::write(project.join(".claude/settings.json"), settings).expect("write");
+    let mcp = std::fs::read_to_string(project.join(".mcp.json")).expect(".mcp.json");
+    let mcp = mcp.replace(
+        "\"command\": \"specwright\"",
+        &format!("\"command\": \"{}\"", env!("CARGO_BIN_EXE_specwright")),
+    );
+    std::fs::write(project.join(".mcp.json"), mcp).expect("write");
+    claude_run(
+        &bin,
+        &project,
+        &home,
+        api.port,
+        "Write the spec to specs/001-search/spec.md",
+    );
+    assert!(project.join("specs/001-search/spec.md").is_file());
+    let log = std::fs::read_to_string(&api.log).expect("model API log");
+    assert!(
+        log.contains("Specwright checked spec.md") && log.contains("incomplete-marker"),
+        "the model never saw the hook's findings"
+    );
+    // And through MCP: the model calls Specwright's check tool (after loading it with Claude
+    // Code's tool search) and reads its findings.
+    std::fs::write(&api.log, "").expect("clear the log");
+    claude_run(
+        &bin,
+        &project,
+        &home,
+        api.port,
+        "Check specs/001-search/spec.md with Specwright",
+    );
+    let log = std::fs::read_to_string(&api.log).expect("model API log");
+    assert!(
+        log.contains("mcp__specwright__check"),
+        "the check tool was never offered"
+    );
+    assert!(
+        log.contains("files_checked") && log.contains("incomplete-marker"),
+        "the model never read the check tool's findings"
+    );
+}
+
+/// Runs the real Claude Code on `prompt` in `project`, bounded in time.
+fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) {
     let mut child = Command::new(bin.join("claude"))
         .args([
             "-p",
@@ -247,10 +290,7 @@ fn claude_code_feeds_the_hooks_findings_to_the_model() {
         ])
         .current_dir(&project)
         .env("HOME", &home)
-        .env(
-            "ANTHROPIC_BASE_URL",
-            format!("http://127.0.0.1:{}", api.port),
-        )
+        .env("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("ANTHROPIC_API_KEY", "sk-scripted")
         .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
         .env("IS_SANDBOX", "1")
@@ -262,9 +302,7 @@ fn claude_code_feeds_the_hooks_findings_to_the_model() {
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(b"Write the spec to specs/001-search/spec.md\n")
-            .expect("prompt");
+        stdin.write_all(prompt.as_bytes()).expect("prompt");
     }
     let deadline = Instant::now() + Duration::from_secs(90);
     let status = loop {
@@ -279,10 +317,4 @@ fn claude_code_feeds_the_hooks_findings_to_the_model() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "{status:?}");
-    assert!(project.join("specs/001-search/spec.md").is_file());
-    let log = std::fs::read_to_string(&api.log).expect("model API log");
-    assert!(
-        log.contains("Specwright checked spec.md") && log.contains("incomplete-marker"),
-        "the model never saw the findings"
-    );
 }
