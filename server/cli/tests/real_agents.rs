@@ -288,8 +288,8 @@ fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) 
             "--permission-mode",
             "acceptEdits",
         ])
-        .current_dir(&project)
-        .env("HOME", &home)
+        .current_dir(project)
+        .env("HOME", home)
         .env("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("ANTHROPIC_API_KEY", "sk-scripted")
         .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
