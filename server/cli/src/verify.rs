@@ -1,5 +1,6 @@
-//! `specwright verify`: are the tasks marked done really done? Findings in the same formats,
-//! `--fail-on` and exit codes as `check`; the checks it runs need consent, as for dispatch.
+//! `specwright verify`: are the tasks marked done really done, and has the spec moved since?
+//! Findings in the same formats, `--fail-on` and exit codes as `check`; the checks it runs need
+//! consent, as for dispatch.
 
 use crate::dispatch::{consent, read, repo_root, runtime};
 use crate::output;
@@ -77,6 +78,22 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         let verdicts = verify::verify(&project, &scratch, args.timeout).await;
         let text = project.tasks_text.clone();
         let shown = path.to_string_lossy().replace('\\', "/");
+        for (task, line, message) in stale(&project) {
+            let span = line_span(&text, line);
+            report.findings.push(Finding {
+                path: shown.clone(),
+                rule: "stale-task".into(),
+                severity: Severity::Warning,
+                message,
+                question: Some(format!(
+                    "Does {task} still do what the spec asks, or does it need doing again?"
+                )),
+                span,
+                start: check::line_col(&text, span.start),
+                end: check::line_col(&text, span.end),
+                fixes: Vec::new(),
+            });
+        }
         for v in verdicts {
             let (severity, message) = match &v.outcome {
                 Outcome::Verified { detail } => {
@@ -131,7 +148,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     output::write(&mut out, &report, args.format, args.color)?;
     out.flush()?;
     eprintln!(
-        "specwright: {verified} task(s) verified, {} not",
+        "specwright: {verified} task(s) verified; {} finding(s)",
         report.findings.len()
     );
     for e in &report.errors {
@@ -142,6 +159,42 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     }
     let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(ExitCode::from(u8::from(failing)))
+}
+
+/// Done tasks Specwright generated whose requirement changed (or went) since: decomposing the
+/// spec again would rewrite them. `(task, 0-based line, message)`.
+fn stale(project: &model::Project) -> Vec<(String, usize, String)> {
+    let Some(spec) = project.spec_rel.as_ref().map(|s| project.root.join(s)) else {
+        return Vec::new();
+    };
+    let Ok(planned) =
+        specwright_workspace::tasks::plan(&spec, None, None, None, &ConfigFile::default(), &read)
+    else {
+        return Vec::new();
+    };
+    let d = &planned.decomposition;
+    let spec_name = spec
+        .file_name()
+        .map_or_else(|| "the spec".into(), |n| n.to_string_lossy().into_owned());
+    project
+        .jobs
+        .iter()
+        .filter(|j| j.status == model::JobStatus::Done)
+        .filter_map(|j| {
+            let why = if d.updated.contains(&j.id) {
+                format!("the requirement it was generated from changed in {spec_name} since")
+            } else if d.stale.contains(&j.id) {
+                format!("the requirement it was generated from is gone from {spec_name}")
+            } else {
+                return None;
+            };
+            Some((
+                j.id.clone(),
+                j.line,
+                format!("{} is marked done, but {why}", j.id),
+            ))
+        })
+        .collect()
 }
 
 /// The span of 0-based `line` of `text`, without its line break.

@@ -128,3 +128,57 @@ fn ticked_tasks_are_verified_by_their_checks_and_their_boundarys_history() {
         .expect("index") as usize;
     assert_eq!(rules[index]["id"], "unverified-task");
 }
+
+/// Drift: a generated task marked done whose requirement is reworded afterwards is stale.
+#[test]
+fn a_done_task_whose_requirement_changed_since_is_stale() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    let spec = "specs/001-export/spec.md";
+    write(
+        &root,
+        spec,
+        "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export drafts as PDF in `src/export/pdf.rs`.\n- **FR-002**: The editor MUST export drafts as Markdown in `src/export/md.rs`.\n\n## Out of Scope\n\n- Printing.\n",
+    );
+    let generated = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["tasks", spec, "--write"])
+        .current_dir(&root)
+        .output()
+        .expect("tasks");
+    assert!(generated.status.success());
+    let tasks_path = root.join("specs/001-export/tasks.md");
+    let tasks = std::fs::read_to_string(&tasks_path).expect("tasks");
+    assert!(tasks.contains("<!-- sw:FR1#"), "{tasks}");
+    std::fs::write(&tasks_path, tasks.replace("- [ ] ", "- [x] ")).expect("tick");
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "tasks"]);
+    write(&root, "src/export/pdf.rs", "pdf\n");
+    write(&root, "src/export/md.rs", "md\n");
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "the work"]);
+    let clean = verify(&root, &config, &["--trust", "--format", "json"]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+
+    let text = std::fs::read_to_string(root.join(spec)).expect("spec");
+    write(&root, spec, &text.replace("as PDF in", "as PDF/A in"));
+    git(&root, &["commit", "--quiet", "-am", "FR-001 reworded"]);
+    let out = verify(&root, &config, &["--trust", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "stale-task");
+    assert!(
+        findings[0]["message"].as_str().is_some_and(|m| m
+            .starts_with("T001 is marked done, but the requirement it was generated from changed")),
+        "{findings:#?}"
+    );
+}

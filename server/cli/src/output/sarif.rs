@@ -35,6 +35,12 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                     "defaultConfiguration": { "level": m.default_severity().sarif_level() },
                 })
             }
+            None if id == "stale-task" => json!({
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": "A task marked done whose requirement changed, or went, after the task was generated." },
+                "defaultConfiguration": { "level": "warning" },
+            }),
             None if id == "unverified-task" => json!({
                 "id": id,
                 "name": id,
