@@ -82,6 +82,30 @@ struct Folder {
     records: Vec<Record>,
 }
 
+/// One record as `adr list --format json` (and the MCP `adr_list` tool) give it.
+fn row(r: &Record) -> serde_json::Value {
+    serde_json::json!({
+        "number": r.record.number(),
+        "title": r.record.title,
+        "status": r.record.status.as_ref().map(|s| s.value.clone()),
+        "date": r.record.date.as_ref().map(|d| d.value.clone()),
+        "format": r.record.format.as_str(),
+        "path": r.path.display().to_string(),
+    })
+}
+
+/// The records of the ADR folder found from the current directory, in number order.
+pub(crate) fn list() -> anyhow::Result<Vec<serde_json::Value>> {
+    let folder = open_folder(None)?;
+    let mut rows: Vec<&Record> = folder
+        .records
+        .iter()
+        .filter(|r| !r.record.template)
+        .collect();
+    rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
+    Ok(rows.into_iter().map(row).collect())
+}
+
 fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
@@ -236,19 +260,7 @@ pub fn run(command: AdrCommand) -> anyhow::Result<()> {
             rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
             match format {
                 ListFormat::Json => {
-                    let list: Vec<serde_json::Value> = rows
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!({
-                                "number": r.record.number(),
-                                "title": r.record.title,
-                                "status": r.record.status.as_ref().map(|s| s.value.clone()),
-                                "date": r.record.date.as_ref().map(|d| d.value.clone()),
-                                "format": r.record.format.as_str(),
-                                "path": r.path.display().to_string(),
-                            })
-                        })
-                        .collect();
+                    let list: Vec<serde_json::Value> = rows.iter().map(|r| row(r)).collect();
                     println!("{}", serde_json::to_string_pretty(&list)?);
                 }
                 ListFormat::Table => {

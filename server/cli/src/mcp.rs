@@ -1,7 +1,8 @@
 //! `specwright mcp`: a Model Context Protocol server over stdio (the official Rust SDK, `rmcp`),
 //! so that the agent writing a spec is told what Specwright finds while it writes. Tools:
-//! `check` (findings of files or folders), `explain` (a rule's page), `rules` (the catalogue),
-//! `decompose` (the tasks plan of a spec, as a diff: never written). Every path is confined to
+//! `check` (findings of files or folders), `questions` (a document's open clarification
+//! questions), `adr_list` (the decision records), `explain` (a rule's page), `rules` (the
+//! catalogue), `decompose` (the tasks plan of a spec, as a diff: never written). Every path is confined to
 //! the workspace root the server started in; a bad input is a tool error naming it.
 
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -25,6 +26,12 @@ pub struct CheckArgs {
     /// Files or folders, relative to the workspace root (default: the whole workspace).
     #[serde(default)]
     pub paths: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct QuestionsArgs {
+    /// The document, relative to the workspace root.
+    pub path: String,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -125,6 +132,41 @@ impl Specwright {
         })?;
         Ok(CallToolResult::success(vec![ContentBlock::text(
             rule.meta().markdown(),
+        )]))
+    }
+
+    #[tool(
+        description = "The open clarification questions of a document: for each finding that asks one, its line, its rule and the question to put to the spec's author."
+    )]
+    async fn questions(
+        &self,
+        Parameters(args): Parameters<QuestionsArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let path = self.confine(&args.path)?;
+        if !path.is_file() {
+            return Err(bad(format!("{} is not a file", args.path)));
+        }
+        let report = check::run(std::slice::from_ref(&path)).map_err(|e| bad(format!("{e:#}")))?;
+        let questions: Vec<serde_json::Value> = report
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let q = f.question.as_ref()?;
+                Some(json!({ "line": f.start.0, "rule": f.rule, "question": q }))
+            })
+            .collect();
+        Ok(CallToolResult::success(vec![ContentBlock::text(
+            json!({ "path": args.path, "questions": questions }).to_string(),
+        )]))
+    }
+
+    #[tool(
+        description = "The Architecture Decision Records of the workspace: number, title, status, date, format and path of each, in number order."
+    )]
+    async fn adr_list(&self) -> Result<CallToolResult, ErrorData> {
+        let rows = crate::adr::list().map_err(|e| bad(format!("{e:#}")))?;
+        Ok(CallToolResult::success(vec![ContentBlock::text(
+            serde_json::Value::Array(rows).to_string(),
         )]))
     }
 

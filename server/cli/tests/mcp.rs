@@ -49,8 +49,15 @@ fn every_tool_answers_the_mcp_inspector() {
         .iter()
         .filter_map(|t| t["name"].as_str())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
-    for n in ["check", "explain", "rules", "decompose"] {
+    assert_eq!(names.len(), 6, "{names:?}");
+    for n in [
+        "check",
+        "questions",
+        "adr_list",
+        "explain",
+        "rules",
+        "decompose",
+    ] {
         assert!(names.contains(&n), "{names:?}");
     }
 
@@ -75,6 +82,36 @@ fn every_tool_answers_the_mcp_inspector() {
         "{report}"
     );
 
+    let (ok, out) = call(&[
+        "--tool-name",
+        "questions",
+        "--tool-arg",
+        "path=spec-kit/specs/001-offline-drafts/plan.md",
+    ]);
+    assert!(ok, "{out}");
+    let asked = text_of(&out);
+    assert!(
+        asked["questions"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|x| x["question"]
+                .as_str()
+                .is_some_and(|t| t.contains("250 ms or 500 ms")))),
+        "{asked}"
+    );
+    // The ADR folder is found from where the server starts: a repository's root.
+    let (ok, out) = inspector(
+        &bin,
+        &examples.join("spec-kit"),
+        &["--method", "tools/call", "--tool-name", "adr_list"],
+    );
+    assert!(ok, "{out}");
+    let records = text_of(&out);
+    assert!(
+        records
+            .as_array()
+            .is_some_and(|r| !r.is_empty() && r.iter().all(|x| x["title"].is_string())),
+        "{records}"
+    );
     let (ok, out) = call(&["--tool-name", "explain", "--tool-arg", "rule=vague-term"]);
     assert!(ok && out.contains("# vague-term"), "{out}");
     let (ok, out) = call(&["--tool-name", "rules"]);
