@@ -1902,3 +1902,33 @@ fn pulled_diagnostics_of_a_spec_follow_edits_to_its_tasks() {
     );
     s.stop();
 }
+
+/// A document that is not a file (`untitled:`) renames its own mentions of an id.
+#[test]
+fn an_untitled_document_renames_its_own_mentions() {
+    let (mut s, _) = Server::start(push_caps(&["utf-16"]), Value::Null);
+    let uri = "untitled:Untitled-1";
+    let text = "# Spec\n\n- **FR-001**: The editor MUST export drafts.\n- FR-002: See FR-001 for the format.\n";
+    s.open(uri, "markdown", text);
+    s.diagnostics(uri, Some(1));
+    let at = json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 5 } });
+    let prepared = s.request("textDocument/prepareRename", at.clone());
+    assert_eq!(prepared["placeholder"], "FR-001", "{prepared}");
+    let mut params = at;
+    params["newName"] = json!("FR-010");
+    let edit = s.request("textDocument/rename", params);
+    let edits = &edit["documentChanges"][0]["edits"];
+    assert_eq!(
+        edit["documentChanges"][0]["textDocument"]["uri"], uri,
+        "{edit}"
+    );
+    assert_eq!(edits.as_array().map(Vec::len), Some(2), "{edit}");
+    assert!(
+        edits
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["newText"] == "FR-010")
+    );
+    s.stop();
+}

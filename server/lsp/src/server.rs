@@ -1384,8 +1384,38 @@ impl LanguageServer for Backend {
                 "`{new_name}` is not an id (expected something like FR-012)"
             )));
         }
-        let mentions = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
         let enc = self.encoding();
+        // A document that is not a file (`untitled:`) is in no folder and no index: its own
+        // mentions are all there is to rename.
+        if folder.is_none() || !uri.as_str().starts_with("file:") {
+            let Some(result) = self.result_for(&uri).await else {
+                return Ok(None);
+            };
+            let Some(analysis) = &result.analysis else {
+                return Ok(None);
+            };
+            let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = analysis
+                .doc
+                .ids
+                .iter()
+                .filter(|o| normalize(&o.id) == key)
+                .map(|o| {
+                    OneOf::Left(TextEdit {
+                        range: convert::range(&result.rope, o.span, enc),
+                        new_text: new_name.clone(),
+                    })
+                })
+                .collect();
+            let version = self.inner.docs.get(&uri).map(|d| d.version);
+            return Ok(Some(self.shape(WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                    edits,
+                }])),
+                ..Default::default()
+            })));
+        }
+        let mentions = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
         let mut by_doc: std::collections::BTreeMap<String, Vec<specwright_core::Span>> =
             Default::default();
         for (loc, span) in mentions {
