@@ -11,6 +11,7 @@ pub mod git;
 pub mod integrate;
 pub mod model;
 pub mod outcome;
+pub mod planning;
 pub mod process;
 pub mod prompt;
 pub mod record;
