@@ -8,6 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 dest=${SPECWRIGHT_AGENT_CLIS:-$root/target/agent-clis}
 mkdir -p "$dest"
+# Tests that run side by side may both ask for the CLIs: one installs, the other waits.
+exec 9>"$dest.lock"
+flock 9
 if ! cmp -s "$here/clis/package-lock.json" "$dest/package-lock.json" \
    || [ ! -x "$dest/node_modules/.bin/claude" ]; then
   cp "$here/clis/package.json" "$here/clis/package-lock.json" "$dest/"
