@@ -193,16 +193,17 @@ class Handler(BaseHTTPRequestHandler):
             write = target(text, cwd_of(text))
         if write:
             path, content = write
-            block = {
-                "type": "tool_use",
-                "id": next_id("toolu"),
-                "name": writer,
-                "input": {"file_path": path, "content": content},
-            }
-            stop = "tool_use"
-        else:
-            block = {"type": "text", "text": "Done: the file is written."}
-            stop = "end_turn"
+            return self.anthropic_tool(body, writer, {"file_path": path, "content": content})
+        return self.anthropic_reply(body, {"type": "text", "text": "Done: the file is written."})
+
+    def anthropic_tool(self, body, name, tool_input):
+        """One call of the tool `name` (an MCP tool, for instance)."""
+        block = {"type": "tool_use", "id": next_id("toolu"), "name": name, "input": tool_input}
+        return self.anthropic_reply(body, block)
+
+    def anthropic_reply(self, body, block):
+        """A message of one content block (text, or a tool call), streamed when asked."""
+        stop = "tool_use" if block["type"] == "tool_use" else "end_turn"
         message = {
             "id": next_id("msg"),
             "type": "message",
@@ -225,10 +226,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_sse(
             [
                 ("message_start", {"type": "message_start", "message": message}),
-                (
-                    "content_block_start",
-                    {"type": "content_block_start", "index": 0, "content_block": start},
-                ),
+                ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": start}),
                 ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}),
                 ("content_block_stop", {"type": "content_block_stop", "index": 0}),
                 (
@@ -239,31 +237,6 @@ class Handler(BaseHTTPRequestHandler):
                         "usage": {"output_tokens": 9},
                     },
                 ),
-                ("message_stop", {"type": "message_stop"}),
-            ]
-        )
-
-    def anthropic_tool(self, body, name, tool_input):
-        """One call of the tool `name` (an MCP tool, for instance), streamed."""
-        block = {"type": "tool_use", "id": next_id("toolu"), "name": name, "input": tool_input}
-        message = {
-            "id": next_id("msg"), "type": "message", "role": "assistant",
-            "model": body.get("model", "claude-scripted"), "content": [],
-            "stop_reason": None, "stop_sequence": None,
-            "usage": {"input_tokens": 12, "output_tokens": 1},
-        }
-        if not body.get("stream"):
-            message.update(content=[block], stop_reason="tool_use")
-            return self.send_json(message)
-        start = dict(block, input={})
-        delta = {"type": "input_json_delta", "partial_json": json.dumps(tool_input)}
-        self.send_sse(
-            [
-                ("message_start", {"type": "message_start", "message": message}),
-                ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": start}),
-                ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}),
-                ("content_block_stop", {"type": "content_block_stop", "index": 0}),
-                ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None}, "usage": {"output_tokens": 9}}),
                 ("message_stop", {"type": "message_stop"}),
             ]
         )

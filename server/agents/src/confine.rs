@@ -42,14 +42,10 @@ pub fn state_dirs(kind: AgentKind) -> &'static [&'static str] {
     }
 }
 
-/// Where an agent may write: its worktree, the temporary folder, `/dev`, its state folders
-/// (those that exist, or that could be made), the agent's `CODEX_HOME` / `CLAUDE_CONFIG_DIR` /
-/// `GEMINI_CLI_HOME` when set, and what `[dispatch] writable` adds.
-pub fn writable(worktree: &Path, launch: &crate::agent::Launch, extra: &[String]) -> Vec<PathBuf> {
-    let env = &launch.env;
-    // ACP agents are mostly adapters of the CLIs (claude-code-acp, `gemini --acp`): they get
-    // the state folders of the CLI their command line names.
-    let kind = match launch.kind {
+/// The kind whose state folders an agent gets. ACP agents are mostly adapters of the CLIs
+/// (claude-code-acp, `gemini --acp`): they get those of the CLI their command line names.
+fn state_kind(launch: &crate::agent::Launch) -> AgentKind {
+    match launch.kind {
         AgentKind::Acp => {
             let line = launch.argv.join(" ");
             [
@@ -62,7 +58,39 @@ pub fn writable(worktree: &Path, launch: &crate::agent::Launch, extra: &[String]
             .map_or(AgentKind::Acp, |(_, k)| k)
         }
         k => k,
+    }
+}
+
+/// The agent's state folders and files under the home folder.
+fn state_paths(launch: &crate::agent::Launch) -> (Vec<PathBuf>, Option<PathBuf>) {
+    let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
+        return (Vec::new(), None);
     };
+    let kind = state_kind(launch);
+    let dirs = state_dirs(kind).iter().map(|d| home.join(d)).collect();
+    // Claude Code keeps its settings in ~/.claude.json, beside the folder, and will not start
+    // an ACP session when it cannot write it. The file alone is writable, not the home folder.
+    let file = (kind == AgentKind::Claude).then(|| home.join(".claude.json"));
+    (dirs, file)
+}
+
+/// Makes the agent's state folders (and Claude's settings file, empty but valid) that it would
+/// make on first use and, under the sandbox, could not. Only when an agent is about to run.
+pub fn prepare(launch: &crate::agent::Launch) {
+    let (dirs, file) = state_paths(launch);
+    for dir in dirs {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Some(file) = file.filter(|f| !f.exists()) {
+        let _ = std::fs::write(file, "{}\n");
+    }
+}
+
+/// Where an agent may write: its worktree, the temporary folder, `/dev`, `/proc`, its state
+/// folders and files that exist ([`prepare`] makes them), the agent's `CODEX_HOME` /
+/// `CLAUDE_CONFIG_DIR` / `GEMINI_CLI_HOME` when set, and what `[dispatch] writable` adds.
+/// Reads only.
+pub fn writable(worktree: &Path, launch: &crate::agent::Launch, extra: &[String]) -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let expand = |p: &str| -> Option<PathBuf> {
         match p.strip_prefix("~/") {
@@ -78,25 +106,10 @@ pub fn writable(worktree: &Path, launch: &crate::agent::Launch, extra: &[String]
         // their user-namespace maps there.
         PathBuf::from("/proc"),
     ];
-    if let Some(h) = &home {
-        for d in state_dirs(kind) {
-            let dir = h.join(d);
-            // An agent creates its state folder on first use; under the sandbox it could not.
-            let _ = std::fs::create_dir_all(&dir);
-            out.push(dir);
-        }
-        if kind == AgentKind::Claude {
-            // Claude Code keeps its settings in ~/.claude.json, beside the folder, and will not
-            // start an ACP session when it cannot write it. The file alone is writable, not
-            // the home folder; it is made empty-but-valid when Claude Code has never run here.
-            let file = h.join(".claude.json");
-            if !file.exists() {
-                let _ = std::fs::write(&file, "{}\n");
-            }
-            out.push(file);
-        }
-    }
-    for (k, v) in env.iter() {
+    let (dirs, file) = state_paths(launch);
+    out.extend(dirs);
+    out.extend(file);
+    for (k, v) in &launch.env {
         if matches!(
             k.as_str(),
             "CODEX_HOME" | "CLAUDE_CONFIG_DIR" | "GEMINI_CLI_HOME" | "TMPDIR" | "XDG_CACHE_HOME"

@@ -364,9 +364,10 @@ async fn run_task(
         timeout: plan.timeout,
         cancel,
         permissions: plan.permissions,
-        writable: plan
-            .sandbox
-            .then(|| confine::writable(&worktree, &launch, &plan.writable)),
+        writable: plan.sandbox.then(|| {
+            confine::prepare(&launch);
+            confine::writable(&worktree, &launch, &plan.writable)
+        }),
     };
     let running = r.clone();
     let ran = process::run(&launch, &env, tx, |pgid| {

@@ -39,7 +39,7 @@ fn n(v: &Value, pointer: &str) -> Option<u64> {
 }
 
 /// What a tool call works on: its path, command, pattern or description.
-pub fn tool_detail(input: &Value) -> String {
+fn tool_detail(input: &Value) -> String {
     [
         "file_path",
         "path",

@@ -97,13 +97,18 @@ fn row(r: &Record) -> serde_json::Value {
 /// The records of the ADR folder found from the current directory, in number order.
 pub(crate) fn list() -> anyhow::Result<Vec<serde_json::Value>> {
     let folder = open_folder(None)?;
+    Ok(listed(&folder).into_iter().map(row).collect())
+}
+
+/// The folder's records, templates left out, in number order.
+fn listed(folder: &Folder) -> Vec<&Record> {
     let mut rows: Vec<&Record> = folder
         .records
         .iter()
         .filter(|r| !r.record.template)
         .collect();
     rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
-    Ok(rows.into_iter().map(row).collect())
+    rows
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -252,12 +257,7 @@ pub fn run(command: AdrCommand) -> anyhow::Result<()> {
         }
         AdrCommand::List { dir, format } => {
             let folder = open_folder(dir)?;
-            let mut rows: Vec<&Record> = folder
-                .records
-                .iter()
-                .filter(|r| !r.record.template)
-                .collect();
-            rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
+            let rows = listed(&folder);
             match format {
                 ListFormat::Json => {
                     let list: Vec<serde_json::Value> = rows.iter().map(|r| row(r)).collect();

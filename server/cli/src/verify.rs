@@ -78,21 +78,29 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         let verdicts = verify::verify(&project, &scratch, args.timeout).await;
         let text = project.tasks_text.clone();
         let shown = path.to_string_lossy().replace('\\', "/");
-        for (task, line, message) in stale(&project) {
+        // A finding on a task's line of the tasks file.
+        let on_line = |line: usize, rule: &str, severity, message, question| {
             let span = line_span(&text, line);
-            report.findings.push(Finding {
+            Finding {
                 path: shown.clone(),
-                rule: "stale-task".into(),
-                severity: Severity::Warning,
+                rule: rule.into(),
+                severity,
                 message,
-                question: Some(format!(
-                    "Does {task} still do what the spec asks, or does it need doing again?"
-                )),
+                question: Some(question),
                 span,
                 start: check::line_col(&text, span.start),
                 end: check::line_col(&text, span.end),
                 fixes: Vec::new(),
-            });
+            }
+        };
+        for (task, line, message) in stale(&project) {
+            report.findings.push(on_line(
+                line,
+                "stale-task",
+                Severity::Warning,
+                message,
+                format!("Does {task} still do what the spec asks, or does it need doing again?"),
+            ));
         }
         for v in verdicts {
             let (severity, message) = match &v.outcome {
@@ -121,21 +129,16 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     ),
                 ),
             };
-            let span = line_span(&text, v.line);
-            report.findings.push(Finding {
-                path: shown.clone(),
-                rule: "unverified-task".into(),
+            report.findings.push(on_line(
+                v.line,
+                "unverified-task",
                 severity,
                 message,
-                question: Some(format!(
+                format!(
                     "What shows that {} is done: a Check: command, or a boundary its commits touch?",
                     v.task
-                )),
-                span,
-                start: check::line_col(&text, span.start),
-                end: check::line_col(&text, span.end),
-                fixes: Vec::new(),
-            });
+                ),
+            ));
         }
         report.sources.push(Source {
             path: shown,

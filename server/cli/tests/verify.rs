@@ -1,22 +1,11 @@
 //! `specwright verify` on a real repository: which ticked tasks are really done.
 
+mod common;
+
+use common::git;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);

@@ -100,3 +100,19 @@ pub fn clis() -> std::path::PathBuf {
     assert!(out.status.success(), "installing the agent CLIs failed");
     std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
+
+/// Runs git in `dir` with a fixed identity; panics when it fails. Its standard output.
+#[allow(dead_code)]
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

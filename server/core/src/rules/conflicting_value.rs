@@ -66,8 +66,8 @@ impl Rule for ConflictingValue {
         let here = ctx.location.unwrap_or("");
         let siblings = ctx.siblings();
         let mut out = Vec::new();
+        let line_of = |s: crate::span::Span| doc.line_of(s.start) + 1;
         for (i, q) in own.iter().enumerate() {
-            let line_of = |s: crate::span::Span| doc.line_of(s.start) + 1;
             // Earlier statements of this document, at equal authority.
             // Within one document, a one-word subject in another section is another thing's
             // (two components' "auto-dismiss"); a qualified one is the same thing anywhere.
