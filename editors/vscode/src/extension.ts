@@ -79,10 +79,14 @@ function settings(): Record<string, unknown> {
   return out;
 }
 
-/** The id of the task on a tasks-file line (`- [ ] T012 …`, `- [ ] 2.1 …`), if any. */
-export function taskOnLine(line: string): string | undefined {
-  const m = /^\s*[-*+]\s+\[.\]\*?\s+(?:\*\*)?(T\d+[\w-]*|\d+(?:\.\d+)*)/.exec(line);
-  return m ? m[1] : undefined;
+/** A task as the server reads it (`specwright.taskAt`, `specwright.tasks`). */
+interface TaskInfo {
+  id: string;
+  title: string;
+  status: 'open' | 'running' | 'done';
+  optional: boolean;
+  parent?: string | null;
+  line: number;
 }
 
 let statusItem: vscode.StatusBarItem | undefined;
@@ -164,24 +168,26 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   client.onNotification('specwright/dispatchStatus', (s: DispatchStatus) => showDispatchStatus(s));
 }
 
-/** The task under the cursor of a tasks file, else one picked from its open tasks. */
+/** The task under the cursor of a tasks file, else one picked from its open tasks. The server
+ * reads the task lines; the extension never parses them. */
 async function taskAtCursorOrPick(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     return undefined;
   }
-  const here = taskOnLine(editor.document.lineAt(editor.selection.active.line).text);
+  const uri = editor.document.uri.toString();
+  const position = editor.selection.active;
+  const here = (await serverCommand('specwright.taskAt', {
+    uri,
+    position: { line: position.line, character: position.character },
+  })) as TaskInfo | null | undefined;
   if (here) {
-    return here;
+    return here.id;
   }
-  const open: vscode.QuickPickItem[] = [];
-  for (let i = 0; i < editor.document.lineCount; i++) {
-    const text = editor.document.lineAt(i).text;
-    const id = taskOnLine(text);
-    if (id && !/\[[xX]\]/.test(text)) {
-      open.push({ label: id, description: text.replace(/^.*?\]\*?\s+/, '').replace(/^\S+\s*/, '') });
-    }
-  }
+  const all = ((await serverCommand('specwright.tasks', { uri })) as TaskInfo[] | undefined) ?? [];
+  const open: vscode.QuickPickItem[] = all
+    .filter((t) => t.status !== 'done')
+    .map((t) => ({ label: t.id, description: t.title }));
   const picked = await vscode.window.showQuickPick(open, { placeHolder: 'Task to dispatch' });
   return picked?.label;
 }

@@ -472,7 +472,7 @@ pub fn checkbox_for(outcome: Outcome) -> Status {
 /// unchanged between reading it and replacing it. `Ok(false)`: nothing to change.
 pub fn write_checkbox(path: &Path, task: &str, status: Status) -> Result<bool, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let Some(edit) = specwright_core::decompose::file::checkbox_edit(&text, task, status) else {
+    let Some(edit) = specwright_core::tasks::checkbox_edit(&text, task, status) else {
         return Ok(false);
     };
     let mut new = text.clone();

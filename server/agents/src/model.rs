@@ -114,7 +114,7 @@ pub fn load(
     let tasks_text = read(tasks_path)
         .ok_or_else(|| format!("{}: cannot read the tasks file", tasks_path.display()))?;
     let tasks_rel = relative(root, tasks_path)?;
-    let file = decompose::file::parse(&tasks_text, TaskFormat::SpecKit);
+    let file = specwright_core::tasks::parse(&tasks_text, TaskFormat::SpecKit);
     let options = ParseOptions {
         id_patterns: config.id_patterns(),
     };

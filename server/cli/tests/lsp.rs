@@ -452,6 +452,8 @@ fn hover_code_action_symbols_and_commands() {
             "specwright.rules",
             "specwright.runs",
             "specwright.showLog",
+            "specwright.taskAt",
+            "specwright.tasks",
             "specwright.worktrees.clean"
         ])
     );
@@ -515,6 +517,53 @@ fn hover_code_action_symbols_and_commands() {
             .as_str()
             .unwrap()
             .contains("unknown rule")
+    );
+
+    // The task on a line, and every task of a file, as the server's task model reads them:
+    // the editors ask instead of parsing task lines.
+    let tasks_uri = "untitled:tasks-at";
+    s.open(
+        tasks_uri,
+        "markdown",
+        "# Tasks\n\n- [x] 1. Base\n- [ ]* 1.1 Init\n  - _Requirements: 1.1_\n- [ ] T002 Export (FR-001)\n",
+    );
+    let at = |s: &mut Server, line: u32, character: u32| {
+        s.request(
+            "workspace/executeCommand",
+            json!({ "command": "specwright.taskAt", "arguments": [{ "uri": tasks_uri, "position": { "line": line, "character": character } }] }),
+        )
+    };
+    let detail = at(&mut s, 4, 6);
+    assert_eq!(
+        (
+            &detail["id"],
+            &detail["status"],
+            &detail["optional"],
+            &detail["parent"]
+        ),
+        (&json!("1.1"), &json!("open"), &json!(true), &json!("1"))
+    );
+    assert_eq!(at(&mut s, 0, 2), Value::Null);
+    let all = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.tasks", "arguments": [{ "uri": tasks_uri }] }),
+    );
+    let ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "1.1", "T002"]);
+    let missing = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.taskAt", "arguments": [{ "uri": tasks_uri }] }),
+    );
+    assert!(
+        missing["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("position")
     );
     s.stop();
 }

@@ -37,6 +37,8 @@ pub struct TaskFact {
     pub item: Span,
     pub story: Option<String>,
     pub covers: Vec<Covers>,
+    /// A checkpoint, commit or "ensure all tests pass": needs no requirement.
+    pub housekeeping: bool,
 }
 
 impl TaskFact {
@@ -71,6 +73,8 @@ pub struct DocumentFacts {
     pub links: Vec<(String, Span)>,
     /// Quantified statements ("a debounce of 100 ms"), compared across the folder.
     pub quantities: Vec<crate::quantities::Quantity>,
+    /// OpenSpec `### Requirement: <name>` sections, with their delta operation.
+    pub requirements: Vec<crate::openspec::NamedRequirement>,
 }
 
 static OUT_OF_SCOPE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,15 +114,16 @@ impl DocumentFacts {
                 IdRole::Reference => references.push(fact),
             }
         }
-        let mut items = tasks::read(doc);
+        let file = tasks::parse(&doc.text, crate::tasks::TaskFormat::SpecKit);
+        let mut items = tasks::tasks_of(doc, &file);
         if class.kind == DocKind::Tasks {
-            let heads = tasks::headings(doc, &items);
+            let heads = tasks::headings(doc, &file, &items);
             if !heads.is_empty() {
                 items.extend(heads);
                 items.sort_by_key(|t| t.span.start);
             }
         }
-        let mut tasks: Vec<TaskFact> = items
+        let tasks: Vec<TaskFact> = items
             .into_iter()
             .map(|t| TaskFact {
                 id: t.id,
@@ -126,26 +131,9 @@ impl DocumentFacts {
                 item: t.span,
                 story: t.story,
                 covers: t.covers,
+                housekeeping: t.housekeeping,
             })
             .collect();
-        // Kiro's optional tasks (`- [ ]* 2.1`) are not Markdown task-list items; the
-        // tasks-file parser reads them.
-        if doc.text.contains("]*") {
-            let file = crate::decompose::file::parse(&doc.text, crate::decompose::TaskFormat::Kiro);
-            for t in file.tasks.iter().filter(|t| t.value.optional) {
-                let line = doc.text[t.start..t.end]
-                    .find('\n')
-                    .map_or(t.end, |i| t.start + i);
-                tasks.push(TaskFact {
-                    id: Some(t.value.id.clone()),
-                    span: Span::new(t.start + t.indent.len(), line),
-                    item: Span::new(t.start, t.end),
-                    story: t.value.story.as_deref().map(normalize),
-                    covers: t.value.covers.iter().map(|c| tasks::cover_of(c)).collect(),
-                });
-            }
-            tasks.sort_by_key(|t| t.item.start);
-        }
         let scope_boundary = doc.sections.iter().any(|s| {
             OUT_OF_SCOPE_TITLE.is_match(&s.title) && !s.title.to_lowercase().contains("in scope")
         }) || OUT_OF_SCOPE_TEXT.is_match(&doc.prose);
@@ -179,6 +167,7 @@ impl DocumentFacts {
             scope_boundary,
             failure_handling,
             quantities: crate::quantities::extract(doc),
+            requirements: crate::openspec::requirements(doc),
         }
     }
 }
@@ -309,9 +298,15 @@ pub fn coverage<'a>(
     let mut citing = 0;
     for f in documents
         .into_iter()
-        .filter(|f| f.kind == DocKind::Tasks || !f.tasks.is_empty() && f.kind != DocKind::Spec)
+        // Only tasks files: a README's to-do list or a status note's checklist claims nothing.
+        .filter(|f| f.kind == DocKind::Tasks)
     {
-        let numbered: Vec<&TaskFact> = f.tasks.iter().filter(|t| t.id.is_some()).collect();
+        // Checkpoints and commits cite nothing by nature: they neither make nor break a claim.
+        let numbered: Vec<&TaskFact> = f
+            .tasks
+            .iter()
+            .filter(|t| t.id.is_some() && !t.housekeeping)
+            .collect();
         // A parent task cites through its sub-tasks, whose items lie inside its own and follow
         // it in the document.
         citing += numbered

@@ -65,6 +65,12 @@ impl Recall {
     }
 }
 
+const USAGE: &str = "usage: specwright-eval [--wild DIR] [--findings FILE.jsonl] [--unlabelled FILE.jsonl] [--write]
+  --wild DIR          the wild set (default ../shared/fixtures/wild)
+  --findings FILE     every finding, one JSON object per line, with its label when it has one
+  --unlabelled FILE   the findings no label matches, for a reviewer to judge
+  --write             record the measured figures in server/core/src/rules/measured.tsv";
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut wild = default_wild();
@@ -77,7 +83,14 @@ fn main() -> anyhow::Result<()> {
             "--unlabelled" => unlabelled_out = args.next().map(PathBuf::from),
             "--findings" => findings_out = args.next().map(PathBuf::from),
             "--write" => write = true,
-            other => anyhow::bail!("unknown argument {other:?}"),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => {
+                eprintln!("specwright-eval: unknown argument {other:?}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
     }
     if !wild.is_dir() {

@@ -4,6 +4,7 @@ mod adr;
 mod decompose;
 mod dispatch;
 mod edits;
+mod tasks;
 
 use crate::convert::{self, Encoding};
 use crate::index::{self, Index, Reach};
@@ -46,6 +47,8 @@ pub const COMMANDS: &[&str] = &[
     "specwright.rules",
     "specwright.runs",
     "specwright.showLog",
+    "specwright.taskAt",
+    "specwright.tasks",
     "specwright.worktrees.clean",
 ];
 
@@ -1700,6 +1703,8 @@ impl LanguageServer for Backend {
                 }
             }
             "specwright.rules" => Ok(Some(rules::catalogue())),
+            "specwright.taskAt" => self.task_at_command(arg),
+            "specwright.tasks" => self.tasks_command(arg),
             "specwright.decompose" => self.decompose_command(arg).await,
             "specwright.dispatch"
             | "specwright.dispatchReady"

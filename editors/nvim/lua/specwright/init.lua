@@ -241,20 +241,21 @@ M.subcommands.adr = {
   end,
 }
 
---- The id of the task on the cursor line (`- [ ] T012 …`, `- [ ] 2.1 …`), if any.
+--- The id of the task on the cursor line (or on a detail line under it), if any. The server
+--- reads task lines (every notation it knows); this client never parses them.
 function M.task_at_cursor()
-  local line = vim.api.nvim_get_current_line()
-  local rest = line:match('^%s*[-*+]%s+%[.%]%*?%s+(.*)$')
-  if not rest then
+  local client = M.client()
+  if not client or not M.supports(client, 'specwright.taskAt') then
     return nil
   end
-  rest = rest:gsub('^%*%*', '')
-  local id = rest:match('^(T%d+[%w-]*)')
-  if id then
-    return id
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local arg = { uri = params.textDocument.uri, position = params.position }
+  local response = client:request_sync('workspace/executeCommand', { command = 'specwright.taskAt', arguments = { arg } }, 2000, 0)
+  local task = response and response.result
+  if type(task) ~= 'table' then
+    return nil
   end
-  local kiro = rest:match('^(%d+[%.%d]*)')
-  return kiro and (kiro:gsub('%.$', '')) or nil
+  return task.id
 end
 
 --- Tells the server the workspace is trusted (it refuses to dispatch otherwise).

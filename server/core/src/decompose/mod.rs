@@ -4,14 +4,14 @@
 //! [`units`] finds the requirement units (ids like `FR-003`, Kiro's `### Requirement N`,
 //! OpenSpec's `### Requirement:`, user stories, normative list items) and what each says about
 //! its boundary, acceptance and dependencies; [`plan`] numbers them against the existing tasks
-//! file ([`file`]) and returns the edits that bring the file up to date: new tasks appended,
+//! file (the model in [`crate::tasks`]) and returns the edits that bring the file up to date: new tasks appended,
 //! generated tasks whose source changed rewritten in place (checkbox and a person's lines
 //! kept), everything else untouched.
 
-pub mod file;
 mod units;
 
-pub use file::{FileTask, Status, TaskFormat, TaskValue, TasksFile};
+use crate::tasks;
+pub use crate::tasks::{FileTask, Status, TaskFormat, TaskValue, TasksFile};
 pub use units::{Unit, units};
 
 use crate::config::Config;
@@ -72,11 +72,11 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
     };
     let existing = input
         .tasks
-        .map(|t| file::parse(t, fallback))
+        .map(|t| tasks::parse(t, fallback))
         .unwrap_or(TasksFile {
             format: fallback,
             tasks: Vec::new(),
-            unnumbered: 0,
+            steps: Vec::new(),
         });
     let format = existing.format;
 
@@ -225,7 +225,7 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
                     unchanged.push(v.id.clone());
                     continue;
                 }
-                let mut lines = file::render(v, format, &t.indent, t.upper_done);
+                let mut lines = tasks::render(v, format, &t.indent, t.upper_done);
                 lines.extend(t.extra.iter().cloned());
                 let ends_with_newline = text[..t.end].ends_with('\n');
                 let mut new_text = lines.join(nl);
@@ -239,7 +239,7 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
                 updated.push(v.id.clone());
             }
             None => {
-                new_lines.extend(file::render(v, format, "", false));
+                new_lines.extend(tasks::render(v, format, "", false));
                 created.push(v.id.clone());
             }
         }

@@ -12,6 +12,7 @@
 
 use crate::config::Config;
 use crate::kind::Family;
+use crate::openspec::DeltaOp;
 use crate::span::Span;
 use crate::syntax::{BlockKind, IdKind, IdRole, SpecDoc, normalize};
 use regex::Regex;
@@ -127,11 +128,14 @@ pub fn units(spec: &SpecDoc, family: Family, plan: Option<&SpecDoc>, config: &Co
             config,
         ));
     }
-    // OpenSpec: `### Requirement: Title` sections, their scenarios as acceptance.
-    for (i, s) in spec.sections.iter().enumerate() {
-        let Some(name) = s.title.strip_prefix("Requirement:").map(str::trim) else {
-            continue;
-        };
+    // OpenSpec: `### Requirement: Title` sections, their scenarios as acceptance. A delta's
+    // removed or renamed requirement is no work to build.
+    for r in crate::openspec::requirements(spec)
+        .into_iter()
+        .filter(|r| !matches!(r.op, Some(DeltaOp::Removed | DeltaOp::Renamed)))
+    {
+        let (i, name) = (r.section, r.name.as_str());
+        let s = &spec.sections[i];
         let acceptance: Vec<String> = s
             .children
             .iter()
@@ -427,7 +431,7 @@ impl Fence<'_> {
         } else {
             item
         };
-        let globs = if super::file::looks_like_glob(item) {
+        let globs = if crate::tasks::looks_like_glob(item) {
             vec![item.trim_start_matches('!').to_string()]
         } else {
             match self.config.boundary_component(item) {

@@ -519,6 +519,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &adr::CitesInactiveAdr,
     &comparative_without_baseline::ComparativeWithoutBaseline,
     &conflicting_value::ConflictingValue,
+    &boundaries::CoverageUnchecked,
     &boundaries::DanglingReference,
     &boundaries::DuplicateId,
     &duplicate_requirement::DuplicateRequirement,

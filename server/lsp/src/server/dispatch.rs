@@ -507,9 +507,7 @@ impl Backend {
             .map(|d| (d.rope.to_string(), d.version));
         match open {
             Some((text, version)) => {
-                let Some(edit) =
-                    specwright_core::decompose::file::checkbox_edit(&text, task, status)
-                else {
+                let Some(edit) = specwright_core::tasks::checkbox_edit(&text, task, status) else {
                     return;
                 };
                 let plan = Plan {
@@ -650,7 +648,7 @@ impl Backend {
             return Vec::new();
         }
         let text = rope.to_string();
-        let file = specwright_core::decompose::file::parse(&text, TaskFormat::SpecKit);
+        let file = specwright_core::tasks::parse(&text, TaskFormat::SpecKit);
         file.tasks
             .iter()
             .filter(|t| t.value.status != Status::Done)
@@ -695,7 +693,7 @@ impl Backend {
     ) -> Vec<CodeLens> {
         let lines = self.task_lines(path);
         let text = rope.to_string();
-        let file = specwright_core::decompose::file::parse(&text, TaskFormat::SpecKit);
+        let file = specwright_core::tasks::parse(&text, TaskFormat::SpecKit);
         let ids: Vec<&str> = file.tasks.iter().map(|t| t.value.id.as_str()).collect();
         let mut lenses = Vec::new();
         for t in &file.tasks {

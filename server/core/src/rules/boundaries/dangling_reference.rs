@@ -17,7 +17,9 @@ static META: RuleMeta = RuleMeta {
 ids that no document of the same folder defines: `FR-009` in a plan when the spec stops at FR-008, Kiro's \
 `_Requirements: 3.4_` when requirement 3 has three criteria, `depends on T019` in a tasks file with 18 tasks. \
 Only id families the folder actually defines are checked, so a folder that does not number its \
-requirements is never flagged.",
+requirements is never flagged. In an OpenSpec change, a delta spec's `## MODIFIED` or `## REMOVED` \
+requirement must name a requirement of the capability's spec (`openspec/specs/<capability>/spec.md`) or \
+one another live change adds; archived changes are history and are not checked.",
         why: "A dangling id is a broken link in the chain from requirement to task to code: either the definition \
 was deleted or renumbered, or the reference is a typo. An agent following it finds nothing, or the wrong thing.",
         example: "<!-- tasks.md, beside a spec.md that defines FR-001 to FR-008 -->\n- [ ] T004 Export drafts (FR-009)",
@@ -35,12 +37,17 @@ impl Rule for DanglingReference {
             return Vec::new();
         }
         let (own, siblings) = (ctx.facts, ctx.siblings());
+        let mut out = super::dangling_delta::unknown_requirements(ctx, &META);
         // Task lines define their ids too (`T052-TEST` is task T052).
         let task_ids: Vec<String> = own
             .tasks
             .iter()
             .chain(siblings.iter().flat_map(|(_, f)| f.tasks.iter()))
-            .filter_map(|t| t.id.as_deref().map(normalize))
+            .filter_map(|t| t.id.as_deref())
+            .flat_map(|id| {
+                let base = id.split_once('-').map(|(base, _)| normalize(base));
+                std::iter::once(normalize(id)).chain(base)
+            })
             .collect();
         let defined: HashSet<&str> = own
             .defines
@@ -50,7 +57,6 @@ impl Rule for DanglingReference {
             .chain(task_ids.iter().map(String::as_str))
             .collect();
         let families: HashSet<String> = defined.iter().map(|k| family_of(k)).collect();
-        let mut out = Vec::new();
         for o in doc.ids.iter().filter(|o| o.role == IdRole::Reference) {
             if matches!(o.kind, IdKind::Adr | IdKind::Other) {
                 continue;

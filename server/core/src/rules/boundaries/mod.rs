@@ -2,6 +2,8 @@
 //! execute it, and whether its ids hold together across files. Cross-file rules read the
 //! workspace index through `Context::siblings` (the other documents of the folder).
 
+mod coverage_unchecked;
+mod dangling_delta;
 mod dangling_reference;
 mod duplicate_id;
 mod empty_section;
@@ -16,6 +18,7 @@ mod task_boundary;
 mod uncovered_requirement;
 mod unmeasurable_success_criterion;
 
+pub use coverage_unchecked::CoverageUnchecked;
 pub use dangling_reference::DanglingReference;
 pub use duplicate_id::DuplicateId;
 pub use empty_section::EmptySection;

@@ -15,7 +15,9 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Hint,
     doc: RuleDoc {
         what: "In a tasks file whose tasks cite requirements systematically (most of them do), flags a task that \
-cites none and has no subtask that does. Setup and polish tasks legitimately serve no single requirement, \
+cites none and has no subtask that does. A parent is covered through its sub-tasks, nested or written \
+flush (`- [ ] 2.` then `- [ ] 2.1`), and gates of the process (`Checkpoint - Ensure all tests pass`, \
+`Git commit: …`) need no requirement. Setup and polish tasks legitimately serve no single requirement, \
 so this is a hint.",
         why: "A task nobody asked for is either missing its reference (so coverage is under-reported) or scope \
 creep an agent will happily implement.",
@@ -39,7 +41,7 @@ impl Rule for OrphanTask {
         }
         let all = tasks::read(doc);
         all.iter()
-            .filter(|t| t.id.is_some() && !t.covers_anything())
+            .filter(|t| t.id.is_some() && !t.covers_anything() && !t.housekeeping)
             // A subtask inherits its parent's references, and a parent its subtasks'.
             .filter(|t| {
                 !all.iter().any(|s| {

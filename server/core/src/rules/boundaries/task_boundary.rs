@@ -2,11 +2,11 @@
 //! a boundary component that `[boundaries]` does not map to globs.
 
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
-use crate::decompose::{TaskFormat, file};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::DocKind;
 use crate::span::Span;
 use crate::syntax::SpecDoc;
+use crate::tasks::{self, TaskFormat};
 
 pub struct TaskBoundary;
 
@@ -36,7 +36,7 @@ impl Rule for TaskBoundary {
         if ctx.kind != DocKind::Tasks {
             return Vec::new();
         }
-        let parsed = file::parse(&doc.text, TaskFormat::SpecKit);
+        let parsed = tasks::parse(&doc.text, TaskFormat::SpecKit);
         let uses_boundaries = parsed
             .tasks
             .iter()
@@ -63,7 +63,7 @@ impl Rule for TaskBoundary {
                 }
             }
             if uses_boundaries
-                && t.value.status != file::Status::Done
+                && t.value.status != tasks::Status::Done
                 && t.value.boundary.is_empty()
                 && t.value.components.is_empty()
             {
