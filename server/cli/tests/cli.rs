@@ -403,7 +403,7 @@ fn tasks_command_prints_a_diff_then_writes_idempotently() {
     );
     let diff = stdout(&dry);
     assert!(diff.starts_with("--- /dev/null\n+++ b/"), "{diff}");
-    assert!(diff.contains("+- [ ] T005 [P] Ensure the settings page lets a writer choose the default paper size (FR-004)"), "{diff}");
+    assert!(diff.contains("+- [ ] T005 Ensure the settings page lets a writer choose the default paper size (FR-004)"), "{diff}");
     assert!(
         String::from_utf8_lossy(&dry.stderr).contains("5 new, 0 updated, 0 unchanged (dry run")
     );

@@ -106,7 +106,9 @@ pub fn plan(
     };
     // A section that is the document's title stands for the whole spec.
     let section_index = section_index.filter(|&i| !(i == 0 && doc.sections[0].level == 1));
-    let dir = spec.parent().unwrap_or(Path::new("."));
+    // An OpenSpec change's delta spec (`changes/<id>/specs/<capability>/spec.md`) is planned in
+    // the change's own folder: its tasks.md and design.md sit there.
+    let dir = openspec_change_dir(spec).unwrap_or_else(|| spec.parent().unwrap_or(Path::new(".")));
     let plan_text = ["plan.md", "design.md"]
         .iter()
         .map(|n| dir.join(n))
@@ -135,4 +137,33 @@ pub fn plan(
 
 fn apply(text: &str, d: &Decomposition) -> String {
     crate::changes::apply_edits(text, &d.edits)
+}
+
+/// `…/changes/<id>` for a live change's delta spec `…/changes/<id>/specs/<capability>/spec.md`.
+fn openspec_change_dir(spec: &Path) -> Option<&Path> {
+    let location = spec.to_string_lossy().replace('\\', "/");
+    specwright_core::openspec::delta_location(&location)?;
+    // spec.md → <capability> → specs → <id>
+    let change = spec.parent()?.parent()?.parent()?;
+    (change.parent()?.file_name()? == "changes").then_some(change)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_openspec_delta_is_planned_in_its_change() {
+        let delta = Path::new("/w/openspec/changes/add-sso/specs/auth/spec.md");
+        assert_eq!(
+            openspec_change_dir(delta),
+            Some(Path::new("/w/openspec/changes/add-sso"))
+        );
+        let archived = Path::new("/w/openspec/changes/archive/2025-01-01-x/specs/auth/spec.md");
+        assert_eq!(openspec_change_dir(archived), None);
+        assert_eq!(
+            openspec_change_dir(Path::new("/w/openspec/specs/auth/spec.md")),
+            None
+        );
+    }
 }

@@ -8,6 +8,8 @@
 //! generated tasks whose source changed rewritten in place (checkbox and a person's lines
 //! kept), everything else untouched.
 
+mod boundary;
+mod title;
 mod units;
 
 use crate::tasks;
@@ -129,7 +131,8 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
             .map(|i| ids[i].clone())
     };
 
-    // Dependencies: explicit ones, then an order between tasks whose boundaries overlap.
+    // Dependencies: explicit ones, then an order between tasks whose requirements name the
+    // same file or folder. A boundary from the folder or the default orders nothing.
     let mut depends: Vec<Vec<String>> = Vec::new();
     let mut dep_keys: Vec<Vec<String>> = Vec::new();
     for (i, u) in selected.iter().enumerate() {
@@ -153,7 +156,7 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
         if d.is_empty()
             && let Some(j) = (0..i)
                 .rev()
-                .find(|&j| overlaps(&selected[j].boundary, &u.boundary))
+                .find(|&j| overlaps(&selected[j].evidence, &u.evidence))
         {
             d.push(ids[j].clone());
             k.push(selected[j].key.clone());
