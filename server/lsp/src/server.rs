@@ -4,6 +4,7 @@ mod adr;
 mod decompose;
 mod dispatch;
 mod edits;
+mod requests;
 mod tasks;
 
 use crate::convert::{self, Encoding};
@@ -832,202 +833,11 @@ fn contains(range: &Range, pos: Position) -> bool {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        // The rules' expressions compile on first use: have them ready for the first document.
-        tokio::task::spawn_blocking(specwright_core::analysis::warm_up);
-        let caps = &params.capabilities;
-        let workspace = caps.workspace.as_ref();
-        let encoding = Encoding::negotiate(
-            caps.general
-                .as_ref()
-                .and_then(|g| g.position_encodings.as_deref()),
-        );
-        let pull = caps
-            .text_document
-            .as_ref()
-            .and_then(|t| t.diagnostic.as_ref())
-            .is_some();
-        let refresh_support = workspace
-            .and_then(|w| w.diagnostics.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false);
-        let mut roots: Vec<PathBuf> = params
-            .workspace_folders
-            .iter()
-            .flatten()
-            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
-            .collect();
-        #[allow(deprecated)] // rootUri is what older clients send.
-        if roots.is_empty()
-            && let Some(root) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
-        {
-            roots.push(root.into_owned());
-        }
-        let resource_create = workspace
-            .and_then(|w| w.workspace_edit.as_ref())
-            .is_some_and(|e| {
-                e.document_changes == Some(true)
-                    && e.resource_operations
-                        .as_ref()
-                        .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
-            });
-        let work_done_progress = caps
-            .window
-            .as_ref()
-            .and_then(|w| w.work_done_progress)
-            .unwrap_or(false);
-        let offers = Offers {
-            apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
-            show_document: caps
-                .window
-                .as_ref()
-                .and_then(|w| w.show_document.as_ref())
-                .is_some_and(|d| d.support),
-            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
-            document_changes: workspace
-                .and_then(|w| w.workspace_edit.as_ref())
-                .and_then(|e| e.document_changes)
-                .unwrap_or(false),
-            watch_registration: workspace
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|d| d.dynamic_registration)
-                .unwrap_or(false),
-        };
-        if let Ok(mut s) = self.inner.session.write() {
-            s.offers = offers;
-            s.encoding = encoding;
-            s.pull = pull;
-            s.refresh_support = refresh_support;
-            s.roots = roots;
-            s.work_done_progress = work_done_progress;
-            s.resource_create = resource_create;
-        }
-        if let Some(opts) = &params.initialization_options {
-            self.apply_settings(opts).await;
-        }
-        Ok(InitializeResult {
-            capabilities: ServerCapabilities {
-                position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(
-                    TextDocumentSyncOptions {
-                        open_close: Some(true),
-                        change: Some(TextDocumentSyncKind::INCREMENTAL),
-                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                        ..Default::default()
-                    },
-                )),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                semantic_tokens_provider: Some(
-                    SemanticTokensServerCapabilities::SemanticTokensOptions(
-                        SemanticTokensOptions {
-                            legend: SemanticTokensLegend {
-                                token_types: convert::TOKEN_TYPES
-                                    .iter()
-                                    .map(|t| SemanticTokenType::new(t))
-                                    .collect(),
-                                token_modifiers: convert::TOKEN_MODIFIERS
-                                    .iter()
-                                    .map(|m| SemanticTokenModifier::new(m))
-                                    .collect(),
-                            },
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: Some(false),
-                            ..Default::default()
-                        },
-                    ),
-                ),
-                document_symbol_provider: Some(OneOf::Left(true)),
-                definition_provider: Some(OneOf::Left(true)),
-                code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
-                }),
-                completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(vec!["-".into(), ",".into(), " ".into()]),
-                    ..Default::default()
-                }),
-                references_provider: Some(OneOf::Left(true)),
-                rename_provider: Some(OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: Default::default(),
-                })),
-                workspace_symbol_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(
-                    CodeActionOptions {
-                        code_action_kinds: Some(vec![
-                            CodeActionKind::QUICKFIX,
-                            CodeActionKind::REFACTOR,
-                            CodeActionKind::REFACTOR_REWRITE,
-                            CodeActionKind::SOURCE,
-                        ]),
-                        ..Default::default()
-                    },
-                )),
-                execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
-                    ..Default::default()
-                }),
-                diagnostic_provider: pull.then(|| {
-                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                        identifier: Some(SOURCE.into()),
-                        inter_file_dependencies: true,
-                        workspace_diagnostics: false,
-                        ..Default::default()
-                    })
-                }),
-                ..Default::default()
-            },
-            server_info: Some(ServerInfo {
-                name: "specwright".into(),
-                version: Some(env!("CARGO_PKG_VERSION").into()),
-            }),
-            offset_encoding: None,
-        })
+        self.on_initialize(params).await
     }
 
-    async fn initialized(&self, _: InitializedParams) {
-        let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: [
-                format!("**/{FILE_NAME}"),
-                "**/*.md".to_string(),
-                "**/*.markdown".to_string(),
-            ]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob),
-                kind: None,
-            })
-            .collect(),
-        };
-        let registration = Registration {
-            id: "specwright-config-watcher".into(),
-            method: "workspace/didChangeWatchedFiles".into(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        // Only clients that offer dynamic registration are asked; without it, config changes
-        // still arrive through didSave / didChange of an open specwright.toml. The answer is
-        // not awaited here: a handler still waiting for the client when `exit` arrives would
-        // keep the server from ending (its input is no longer read, so the answer never comes).
-        if self.offers().watch_registration {
-            let client = self.inner.client.clone();
-            tokio::spawn(async move {
-                let _ = client.register_capability(vec![registration]).await;
-            });
-        }
-        // Runs whose owner died are interrupted, and their leftover agents ended.
-        let roots = self
-            .inner
-            .session
-            .read()
-            .map(|s| s.roots.clone())
-            .unwrap_or_default();
-        tokio::task::spawn_blocking(move || {
-            for root in roots {
-                if root.join(specwright_agents::record::DIR).is_dir() {
-                    specwright_agents::record::sweep_interrupted(&root);
-                }
-            }
-        });
-        let this = self.clone();
-        tokio::spawn(async move { this.index_workspace().await });
+    async fn initialized(&self, _p0: InitializedParams) {
+        self.on_initialized(_p0).await
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -1224,549 +1034,63 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let pos = params.text_document_position_params.position;
-        let uri = params.text_document_position_params.text_document.uri;
-        if let Some((loc, record, _, _)) = self.adr_under(&uri, pos).await {
-            let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
-            let span = record.title_span.unwrap_or_default();
-            return Ok(navigation::location(&loc, span, self.encoding(), &open)
-                .map(|l| GotoDefinitionResponse::Array(vec![l])));
-        }
-        let Some((key, folder)) = self.id_under(&uri, pos).await else {
-            return Ok(None);
-        };
-        let defs = navigation::definitions(&self.inner.index.read(), &key, folder.as_deref());
-        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
-        let enc = self.encoding();
-        let locations: Vec<Location> = defs
-            .iter()
-            .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
-            .collect();
-        Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+        self.on_goto_definition(params).await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let uri = params.text_document.uri;
-        let Some(result) = self.result_for(&uri).await else {
-            return Ok(None);
-        };
-        let Some(analysis) = &result.analysis else {
-            return Ok(None);
-        };
-        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
-            return Ok(None);
-        };
-        if analysis.classification.kind == specwright_core::DocKind::Tasks {
-            return Ok(Some(self.dispatch_lenses(
-                &uri,
-                &path,
-                &result.rope,
-                self.encoding(),
-            )));
-        }
-        let location = location_of(&path);
-        let folder = folder_of(&location);
-        let (mode, tasks) = {
-            let index = self.inner.index.read();
-            coverage(index.in_folder(&folder, Some(&location)).map(|(_, f)| f))
-        };
-        let wanted = match mode {
-            Coverage::None => return Ok(Some(Vec::new())),
-            Coverage::Story => IdKind::Story,
-            Coverage::Requirement => IdKind::Requirement,
-        };
-        let enc = self.encoding();
-        let lenses = analysis
-            .doc
-            .ids
-            .iter()
-            .filter(|o| o.role == IdRole::Definition && o.kind == wanted)
-            .map(|o| {
-                let key = normalize(&o.id);
-                let covering = covering_tasks(&tasks, &key);
-                let title = match covering.len() {
-                    0 => "not covered by any task".to_string(),
-                    1 => format!("covered by {}", covering[0]),
-                    n => format!("covered by {n} tasks: {}", covering.join(", ")),
-                };
-                CodeLens {
-                    range: navigation::range_of(&result.rope, o.span, enc),
-                    command: Some(Command {
-                        title,
-                        command: "specwright.coverage".into(),
-                        arguments: Some(vec![json!({ "uri": uri.as_str(), "id": o.id })]),
-                    }),
-                    data: None,
-                }
-            })
-            .collect();
-        Ok(Some(lenses))
+        self.on_code_lens(params).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let pos = params.text_document_position.position;
-        let uri = params.text_document_position.text_document.uri;
-        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
-            return Ok(None);
-        };
-        let line = {
-            let Some(doc) = self.inner.docs.get(&uri) else {
-                return Ok(None);
-            };
-            let end = convert::char_index(&doc.rope, pos, self.encoding());
-            let start = doc.rope.line_to_char(doc.rope.char_to_line(end));
-            doc.rope.slice(start..end).to_string()
-        };
-        // The id-like token being typed: `FR-0`, `T01`, Kiro's `1.` after `_Requirements:`.
-        let token: String = line
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let in_requirements_list = line.to_ascii_lowercase().contains("requirements:");
-        if token.is_empty() && !in_requirements_list {
-            return Ok(None);
-        }
-        let folder = folder_of(&location_of(&path));
-        let items: Vec<CompletionItem> =
-            navigation::completions(&self.inner.index.read(), &folder, &token)
-                .into_iter()
-                .filter(|(id, _)| !token.is_empty() || id.contains('.'))
-                .map(|(id, text)| CompletionItem {
-                    label: id,
-                    kind: Some(CompletionItemKind::REFERENCE),
-                    detail: Some(text),
-                    ..Default::default()
-                })
-                .collect();
-        Ok(Some(CompletionResponse::Array(items)))
+        self.on_completion(params).await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let Some(result) = self.result_for(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        let Some(analysis) = &result.analysis else {
-            return Ok(None);
-        };
-        let enc = self.encoding();
-        let offset = convert::offset(&result.rope, params.position, enc);
-        let Some(id) = navigation::id_at(&analysis.doc, offset) else {
-            return Ok(None);
-        };
-        if !id.id.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            // Kiro's `1.2` is a position, not a name: renumber by moving the criterion.
-            return Err(Error::invalid_params(
-                "positional ids (Kiro's N.M) cannot be renamed",
-            ));
-        }
-        Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-            range: navigation::range_of(&result.rope, id.span, enc),
-            placeholder: id.id.clone(),
-        }))
+        self.on_prepare_rename(params).await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        let pos = params.text_document_position.position;
-        let uri = params.text_document_position.text_document.uri;
-        let Some((key, folder)) = self.id_under(&uri, pos).await else {
-            return Ok(None);
-        };
-        let new_name = params.new_name.trim().to_string();
-        if new_name.is_empty()
-            || new_name.contains(char::is_whitespace)
-            || !new_name.starts_with(|c: char| c.is_ascii_alphabetic())
-        {
-            return Err(Error::invalid_params(format!(
-                "`{new_name}` is not an id (expected something like FR-012)"
-            )));
-        }
-        let enc = self.encoding();
-        // A document that is not a file (`untitled:`) is in no folder and no index: its own
-        // mentions are all there is to rename.
-        if folder.is_none() || !uri.as_str().starts_with("file:") {
-            let Some(result) = self.result_for(&uri).await else {
-                return Ok(None);
-            };
-            let Some(analysis) = &result.analysis else {
-                return Ok(None);
-            };
-            let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = analysis
-                .doc
-                .ids
-                .iter()
-                .filter(|o| normalize(&o.id) == key)
-                .map(|o| {
-                    OneOf::Left(TextEdit {
-                        range: convert::range(&result.rope, o.span, enc),
-                        new_text: new_name.clone(),
-                    })
-                })
-                .collect();
-            let version = self.inner.docs.get(&uri).map(|d| d.version);
-            return Ok(Some(self.shape(WorkspaceEdit {
-                document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                    edits,
-                }])),
-                ..Default::default()
-            })));
-        }
-        let mentions = navigation::references(&self.inner.index.read(), &key, folder.as_deref());
-        let mut by_doc: std::collections::BTreeMap<String, Vec<specwright_core::Span>> =
-            Default::default();
-        for (loc, span) in mentions {
-            by_doc.entry(loc).or_default().push(span);
-        }
-        let mut changes = Vec::new();
-        for (loc, spans) in by_doc {
-            let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
-            let Some((doc_uri, rope)) = navigation::rope_of(&loc, open) else {
-                continue;
-            };
-            let version = self.inner.docs.get(&doc_uri).map(|d| d.version);
-            changes.push(TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier {
-                    uri: doc_uri,
-                    version,
-                },
-                edits: spans
-                    .into_iter()
-                    .map(|span| {
-                        OneOf::Left(TextEdit {
-                            range: convert::range(&rope, span, enc),
-                            new_text: new_name.clone(),
-                        })
-                    })
-                    .collect(),
-            });
-        }
-        Ok(Some(self.shape(WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Edits(changes)),
-            ..Default::default()
-        })))
+        self.on_rename(params).await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let pos = params.text_document_position.position;
-        let uri = params.text_document_position.text_document.uri;
-        let refs = if let Some((loc, record, _, _)) = self.adr_under(&uri, pos).await {
-            adr::references(&self.inner.index.read(), &loc, &record)
-        } else {
-            let Some((key, folder)) = self.id_under(&uri, pos).await else {
-                return Ok(None);
-            };
-            navigation::references(&self.inner.index.read(), &key, folder.as_deref())
-        };
-        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
-        let enc = self.encoding();
-        Ok(Some(
-            refs.iter()
-                .filter_map(|(loc, span)| navigation::location(loc, *span, enc, &open))
-                .collect(),
-        ))
+        self.on_references(params).await
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
-        let symbols = navigation::symbols(
-            &self.inner.index.read(),
-            &params.query,
-            self.encoding(),
-            &open,
-        );
-        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+        self.on_symbol(params).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let pos = params.text_document_position_params.position;
-        let uri = params.text_document_position_params.text_document.uri;
-        let Some(result) = self.result_for(&uri).await else {
-            return Ok(None);
-        };
-        let cited = self.adr_under(&uri, pos).await;
-        let hits: Vec<&Diagnostic> = result
-            .diagnostics
-            .iter()
-            .filter(|d| contains(&d.range, pos))
-            .collect();
-        if let Some((loc, record, span, rope)) = &cited
-            && hits.is_empty()
-        {
-            return Ok(Some(Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: adr::hover_markdown(loc, record),
-                }),
-                range: Some(navigation::range_of(rope, *span, self.encoding())),
-            }));
-        }
-        if let Some(hover) = self.id_hover(&uri, &result, pos) {
-            return Ok(Some(hover));
-        }
-        let Some(first) = hits.first() else {
-            return Ok(None);
-        };
-        let rule_of = |d: &Diagnostic| -> String {
-            d.data
-                .as_ref()
-                .and_then(|v| v["rule"].as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        let mut text = String::new();
-        for d in &hits {
-            let rule = rule_of(d);
-            text.push_str(&format!("**{rule}**: {}\n\n", d.message));
-            if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
-                text.push_str(&format!("**Question:** {q}\n\n"));
-            }
-        }
-        if let Some((loc, record, _, _)) = &cited {
-            text.push_str(&format!("{}\n\n", adr::hover_markdown(loc, record)));
-        }
-        let mut seen = Vec::new();
-        for d in &hits {
-            let rule = rule_of(d);
-            if let Some(r) = rules::find(&rule)
-                && !seen.contains(&rule)
-            {
-                seen.push(rule);
-                text.push_str("---\n\n");
-                text.push_str(&r.meta().markdown());
-            }
-        }
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: text,
-            }),
-            range: Some(first.range),
-        }))
+        self.on_hover(params).await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let Some(result) = self.result_for(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        let Some(analysis) = &result.analysis else {
-            return Ok(None);
-        };
-        let tokens = specwright_core::highlight::tokens(&analysis.doc, analysis.facts.adr.as_ref());
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
-            result_id: None,
-            data: convert::semantic_tokens(&result.rope, &tokens, self.encoding()),
-        })))
+        self.on_semantic_tokens_full(params).await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(result) = self.result_for(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        let Some(analysis) = &result.analysis else {
-            return Ok(None);
-        };
-        Ok(Some(DocumentSymbolResponse::Nested(outline(
-            analysis,
-            &result.rope,
-            self.encoding(),
-        ))))
+        self.on_document_symbol(params).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
-        let mut actions = Vec::new();
-        for d in &params.context.diagnostics {
-            if d.source.as_deref() != Some(SOURCE) {
-                continue;
-            }
-            let Some(data) = &d.data else { continue };
-            let version = data["version"].as_i64().and_then(|v| i32::try_from(v).ok());
-            for fix in data["fixes"].as_array().into_iter().flatten() {
-                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone())
-                else {
-                    continue;
-                };
-                let edit = WorkspaceEdit {
-                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier {
-                            uri: uri.clone(),
-                            version,
-                        },
-                        edits: edits.into_iter().map(OneOf::Left).collect(),
-                    }])),
-                    ..Default::default()
-                };
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix["title"].as_str().unwrap_or("Apply fix").to_string(),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![d.clone()]),
-                    edit: Some(self.shape(edit)),
-                    is_preferred: Some(true),
-                    ..Default::default()
-                }));
-            }
-            // Every finding with a question can also be marked for clarification in place.
-            if let Some(question) = data["question"].as_str()
-                && data["rule"] != "incomplete-marker"
-            {
-                let edit = WorkspaceEdit {
-                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier {
-                            uri: uri.clone(),
-                            version,
-                        },
-                        edits: vec![OneOf::Left(TextEdit {
-                            range: Range::new(d.range.end, d.range.end),
-                            new_text: clarify::marker(question),
-                        })],
-                    }])),
-                    ..Default::default()
-                };
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: "Mark as needing clarification".into(),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![d.clone()]),
-                    edit: Some(self.shape(edit)),
-                    is_preferred: Some(false),
-                    ..Default::default()
-                }));
-            }
-        }
-        let wants_source = params
-            .context
-            .only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("source")));
-        let wants_refactor = params
-            .context
-            .only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("refactor")));
-        if wants_refactor {
-            actions.extend(self.adr_actions(&uri, params.range).await);
-            actions.extend(self.decompose_actions(&uri, params.range).await);
-        }
-        if wants_source && let Some(edit) = self.questions_edit(&uri).await {
-            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: "Collect clarification questions".into(),
-                kind: Some(CodeActionKind::SOURCE),
-                edit: Some(self.shape(edit)),
-                ..Default::default()
-            }));
-        }
-        // `only`: an action is returned when a requested kind is its kind or a parent of it
-        // (`refactor` takes `refactor.rewrite`; `refactor.rewrite` does not take `refactor`).
-        if let Some(only) = &params.context.only {
-            actions.retain(|a| match a {
-                CodeActionOrCommand::CodeAction(CodeAction {
-                    kind: Some(kind), ..
-                }) => only.iter().any(|r| {
-                    kind.as_str() == r.as_str()
-                        || kind
-                            .as_str()
-                            .strip_prefix(r.as_str())
-                            .is_some_and(|rest| rest.starts_with('.'))
-                }),
-                _ => false,
-            });
-        }
-        Ok(Some(actions))
+        self.on_code_action(params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
-        match params.command.as_str() {
-            "specwright.explain" => {
-                let id = arg.get("rule").and_then(Value::as_str).unwrap_or("");
-                match rules::find(id) {
-                    Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
-                    None => Err(Error::invalid_params(format!(
-                        "unknown rule `{id}`; expected {{\"rule\": \"<id>\"}} with one of: {}",
-                        rules::ids().join(", ")
-                    ))),
-                }
-            }
-            "specwright.rules" => Ok(Some(rules::catalogue())),
-            "specwright.taskAt" => self.task_at_command(arg),
-            "specwright.tasks" => self.tasks_command(arg),
-            "specwright.decompose" => self.decompose_command(arg).await,
-            "specwright.dispatch"
-            | "specwright.dispatchReady"
-            | "specwright.cancel"
-            | "specwright.cancelAll"
-            | "specwright.showLog"
-            | "specwright.runs"
-            | "specwright.integrate"
-            | "specwright.worktrees.clean" => {
-                self.dispatch_command(params.command.as_str(), arg).await
-            }
-            c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
-                self.adr_command(c, arg).await
-            }
-            "specwright.coverage" => {
-                let (Some(uri), Some(id)) = (
-                    arg.get("uri")
-                        .and_then(Value::as_str)
-                        .and_then(|u| u.parse::<Uri>().ok()),
-                    arg.get("id").and_then(Value::as_str),
-                ) else {
-                    return Err(Error::invalid_params(
-                        "expected {\"uri\": \"<document uri>\", \"id\": \"FR-001\"}",
-                    ));
-                };
-                let folder = uri
-                    .to_file_path()
-                    .map(|p| folder_of(&location_of(&p)))
-                    .unwrap_or_default();
-                let index = self.inner.index.read();
-                let (_, tasks) = coverage(index.in_folder(&folder, None).map(|(_, f)| f));
-                Ok(Some(
-                    json!({ "id": id, "coveredBy": covering_tasks(&tasks, &normalize(id)) }),
-                ))
-            }
-            "specwright.collectQuestions" => {
-                let uri = arg
-                    .get("uri")
-                    .and_then(Value::as_str)
-                    .and_then(|u| u.parse::<Uri>().ok())
-                    .ok_or_else(|| {
-                        Error::invalid_params("expected {\"uri\": \"<document uri>\"}")
-                    })?;
-                let Some(edit) = self.questions_edit(&uri).await else {
-                    return Ok(Some(
-                        json!({ "applied": false, "reason": "no open questions to add" }),
-                    ));
-                };
-                if !self.offers().apply_edit {
-                    return Ok(Some(json!({
-                        "applied": false,
-                        "reason": "this editor does not apply edits from the server (it did not offer workspace.applyEdit)"
-                    })));
-                }
-                let applied = self.apply(edit).await.is_some_and(|r| r.applied);
-                Ok(Some(json!({ "applied": applied })))
-            }
-            other => Err(Error::invalid_params(format!(
-                "unknown command `{other}`; commands: {}",
-                COMMANDS.join(", ")
-            ))),
-        }
+        self.on_execute_command(params).await
     }
 }
 

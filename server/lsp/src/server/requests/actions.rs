@@ -1,0 +1,192 @@
+//! Code actions and the command table (`workspace/executeCommand`).
+
+use super::super::*;
+
+impl Backend {
+    pub(crate) async fn on_code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let mut actions = Vec::new();
+        for d in &params.context.diagnostics {
+            if d.source.as_deref() != Some(SOURCE) {
+                continue;
+            }
+            let Some(data) = &d.data else { continue };
+            let version = data["version"].as_i64().and_then(|v| i32::try_from(v).ok());
+            for fix in data["fixes"].as_array().into_iter().flatten() {
+                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone())
+                else {
+                    continue;
+                };
+                let edit = WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: uri.clone(),
+                            version,
+                        },
+                        edits: edits.into_iter().map(OneOf::Left).collect(),
+                    }])),
+                    ..Default::default()
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix["title"].as_str().unwrap_or("Apply fix").to_string(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(self.shape(edit)),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
+            // Every finding with a question can also be marked for clarification in place.
+            if let Some(question) = data["question"].as_str()
+                && data["rule"] != "incomplete-marker"
+            {
+                let edit = WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: uri.clone(),
+                            version,
+                        },
+                        edits: vec![OneOf::Left(TextEdit {
+                            range: Range::new(d.range.end, d.range.end),
+                            new_text: clarify::marker(question),
+                        })],
+                    }])),
+                    ..Default::default()
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: "Mark as needing clarification".into(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(self.shape(edit)),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                }));
+            }
+        }
+        let wants_source = params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("source")));
+        let wants_refactor = params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("refactor")));
+        if wants_refactor {
+            actions.extend(self.adr_actions(&uri, params.range).await);
+            actions.extend(self.decompose_actions(&uri, params.range).await);
+        }
+        if wants_source && let Some(edit) = self.questions_edit(&uri).await {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Collect clarification questions".into(),
+                kind: Some(CodeActionKind::SOURCE),
+                edit: Some(self.shape(edit)),
+                ..Default::default()
+            }));
+        }
+        // `only`: an action is returned when a requested kind is its kind or a parent of it
+        // (`refactor` takes `refactor.rewrite`; `refactor.rewrite` does not take `refactor`).
+        if let Some(only) = &params.context.only {
+            actions.retain(|a| match a {
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    kind: Some(kind), ..
+                }) => only.iter().any(|r| {
+                    kind.as_str() == r.as_str()
+                        || kind
+                            .as_str()
+                            .strip_prefix(r.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                }),
+                _ => false,
+            });
+        }
+        Ok(Some(actions))
+    }
+
+    pub(crate) async fn on_execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<LSPAny>> {
+        let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
+        match params.command.as_str() {
+            "specwright.explain" => {
+                let id = arg.get("rule").and_then(Value::as_str).unwrap_or("");
+                match rules::find(id) {
+                    Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
+                    None => Err(Error::invalid_params(format!(
+                        "unknown rule `{id}`; expected {{\"rule\": \"<id>\"}} with one of: {}",
+                        rules::ids().join(", ")
+                    ))),
+                }
+            }
+            "specwright.rules" => Ok(Some(rules::catalogue())),
+            "specwright.taskAt" => self.task_at_command(arg),
+            "specwright.tasks" => self.tasks_command(arg),
+            "specwright.decompose" => self.decompose_command(arg).await,
+            "specwright.dispatch"
+            | "specwright.dispatchReady"
+            | "specwright.cancel"
+            | "specwright.cancelAll"
+            | "specwright.showLog"
+            | "specwright.runs"
+            | "specwright.integrate"
+            | "specwright.worktrees.clean" => {
+                self.dispatch_command(params.command.as_str(), arg).await
+            }
+            c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
+                self.adr_command(c, arg).await
+            }
+            "specwright.coverage" => {
+                let (Some(uri), Some(id)) = (
+                    arg.get("uri")
+                        .and_then(Value::as_str)
+                        .and_then(|u| u.parse::<Uri>().ok()),
+                    arg.get("id").and_then(Value::as_str),
+                ) else {
+                    return Err(Error::invalid_params(
+                        "expected {\"uri\": \"<document uri>\", \"id\": \"FR-001\"}",
+                    ));
+                };
+                let folder = uri
+                    .to_file_path()
+                    .map(|p| folder_of(&location_of(&p)))
+                    .unwrap_or_default();
+                let index = self.inner.index.read();
+                let (_, tasks) = coverage(index.in_folder(&folder, None).map(|(_, f)| f));
+                Ok(Some(
+                    json!({ "id": id, "coveredBy": covering_tasks(&tasks, &normalize(id)) }),
+                ))
+            }
+            "specwright.collectQuestions" => {
+                let uri = arg
+                    .get("uri")
+                    .and_then(Value::as_str)
+                    .and_then(|u| u.parse::<Uri>().ok())
+                    .ok_or_else(|| {
+                        Error::invalid_params("expected {\"uri\": \"<document uri>\"}")
+                    })?;
+                let Some(edit) = self.questions_edit(&uri).await else {
+                    return Ok(Some(
+                        json!({ "applied": false, "reason": "no open questions to add" }),
+                    ));
+                };
+                if !self.offers().apply_edit {
+                    return Ok(Some(json!({
+                        "applied": false,
+                        "reason": "this editor does not apply edits from the server (it did not offer workspace.applyEdit)"
+                    })));
+                }
+                let applied = self.apply(edit).await.is_some_and(|r| r.applied);
+                Ok(Some(json!({ "applied": applied })))
+            }
+            other => Err(Error::invalid_params(format!(
+                "unknown command `{other}`; commands: {}",
+                COMMANDS.join(", ")
+            ))),
+        }
+    }
+}
