@@ -430,3 +430,38 @@ fn tasks_command_prints_a_diff_then_writes_idempotently() {
     assert_eq!(section.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&section.stderr).contains("no section \"No such section\""));
 }
+
+/// An OpenSpec change decomposes into its own tasks.md, one delta spec after another, and a
+/// task another delta spec generated is not reported gone.
+#[test]
+fn openspec_deltas_share_their_change_tasks_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let change = dir.path().join("openspec/changes/add-sso");
+    for (cap, name) in [("auth", "SSO login"), ("audit", "Login audit trail")] {
+        let d = change.join("specs").join(cap);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("spec.md"),
+            format!("# Delta\n\n## ADDED Requirements\n\n### Requirement: {name}\nThe system SHALL do it.\n\n#### Scenario: ok\n- **WHEN** it runs\n- **THEN** it works\n"),
+        )
+        .unwrap();
+    }
+    let auth = change.join("specs/auth/spec.md");
+    let audit = change.join("specs/audit/spec.md");
+    for spec in [&auth, &audit] {
+        let out = specwright_in(dir.path(), &["tasks", spec.to_str().unwrap(), "--write"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let tasks = std::fs::read_to_string(change.join("tasks.md")).unwrap();
+    assert!(tasks.contains("Implement SSO login"), "{tasks}");
+    assert!(tasks.contains("Implement login audit trail"), "{tasks}");
+    let again = specwright_in(dir.path(), &["tasks", auth.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("0 new, 0 updated, 1 unchanged"), "{said}");
+    assert!(!said.contains("gone"), "{said}");
+}
