@@ -97,18 +97,7 @@ fn row(r: &Record) -> serde_json::Value {
 /// The records of the ADR folder found from the current directory, in number order.
 pub(crate) fn list() -> anyhow::Result<Vec<serde_json::Value>> {
     let folder = open_folder(None)?;
-    Ok(listed(&folder).into_iter().map(row).collect())
-}
-
-/// The folder's records, templates left out, in number order.
-fn listed(folder: &Folder) -> Vec<&Record> {
-    let mut rows: Vec<&Record> = folder
-        .records
-        .iter()
-        .filter(|r| !r.record.template)
-        .collect();
-    rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
-    rows
+    Ok(adr::listed(&folder.records).into_iter().map(row).collect())
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -257,7 +246,7 @@ pub fn run(command: AdrCommand) -> anyhow::Result<()> {
         }
         AdrCommand::List { dir, format } => {
             let folder = open_folder(dir)?;
-            let rows = listed(&folder);
+            let rows = adr::listed(&folder.records);
             match format {
                 ListFormat::Json => {
                     let list: Vec<serde_json::Value> = rows.iter().map(|r| row(r)).collect();

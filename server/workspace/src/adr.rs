@@ -39,6 +39,14 @@ impl Record {
     }
 }
 
+/// The records to list (`adr list`, the server's `specwright.adr.list`, the MCP tool):
+/// templates left out, in number order.
+pub fn listed(records: &[Record]) -> Vec<&Record> {
+    let mut rows: Vec<&Record> = records.iter().filter(|r| !r.record.template).collect();
+    rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
+    rows
+}
+
 /// The folder new records go to: the first `[adr].dirs`, else a conventional folder that
 /// exists under `base` (the configuration's root, or where the user stands), else `docs/adr`.
 pub fn folder(loaded: &LoadedConfig, config: &Config, base: &Path) -> PathBuf {

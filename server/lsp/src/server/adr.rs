@@ -279,13 +279,7 @@ impl Backend {
             }
             "specwright.adr.list" => {
                 let folder = self.adr_folder(near.as_deref(), dir);
-                let mut rows: Vec<&Record> = folder
-                    .records
-                    .iter()
-                    .filter(|r| !r.record.template)
-                    .collect();
-                rows.sort_by_key(|r| (r.record.number(), r.path.clone()));
-                let list: Vec<Value> = rows
+                let list: Vec<Value> = adr::listed(&folder.records)
                     .iter()
                     .map(|r| {
                         json!({
