@@ -234,6 +234,15 @@ impl Backend {
         self.inner.session.read().map(|s| s.pull).unwrap_or(false)
     }
 
+    /// Whether the client pulls diagnostics again when sent `workspace/diagnostic/refresh`.
+    fn refresh_support(&self) -> bool {
+        self.inner
+            .session
+            .read()
+            .map(|s| s.refresh_support)
+            .unwrap_or(false)
+    }
+
     fn editor_settings(&self) -> ConfigFile {
         self.inner
             .session
@@ -575,12 +584,7 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let refresh = self
-            .inner
-            .session
-            .read()
-            .map(|s| s.refresh_support)
-            .unwrap_or(false);
+        let refresh = self.refresh_support();
         // Only a client that pulls again when asked can be given part-updated findings: the
         // document-wide ones settle later.
         if refresh && let Quick::Answer(version, items) = self.quick(&uri, None).await {

@@ -324,12 +324,7 @@ impl Backend {
             }
         }
         if self.pull() {
-            let refresh = self
-                .inner
-                .session
-                .read()
-                .map(|s| s.refresh_support)
-                .unwrap_or(false);
+            let refresh = self.refresh_support();
             if refresh && !siblings.is_empty() {
                 let _ = self.inner.client.workspace_diagnostic_refresh().await;
             }
@@ -398,12 +393,7 @@ impl Backend {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         self.inner.configs.clear();
         if self.pull() {
-            let refresh = self
-                .inner
-                .session
-                .read()
-                .map(|s| s.refresh_support)
-                .unwrap_or(false);
+            let refresh = self.refresh_support();
             if refresh {
                 let _ = self.inner.client.workspace_diagnostic_refresh().await;
             }
