@@ -67,6 +67,23 @@ pub enum Status {
 }
 
 impl Status {
+    /// The state a checkbox mark (`[ ]`, `[x]`, `[X]`, `[-]`, `[~]`) shows.
+    pub(crate) fn from_mark(mark: &str) -> Status {
+        Status::from_checkbox(match mark {
+            " " => Checkbox::Open,
+            "-" | "~" => Checkbox::InProgress,
+            _ => Checkbox::Done,
+        })
+    }
+
+    pub(crate) fn checkbox(self) -> Checkbox {
+        match self {
+            Status::Todo => Checkbox::Open,
+            Status::Running => Checkbox::InProgress,
+            Status::Done => Checkbox::Done,
+        }
+    }
+
     fn from_checkbox(c: Checkbox) -> Status {
         match c {
             Checkbox::Open => Status::Todo,
@@ -192,11 +209,7 @@ pub fn parse(text: &str, fallback: TaskFormat) -> TasksFile {
             in_tree = true;
             let indent = c[1].to_string();
             let mark = &c[2];
-            let status = Status::from_checkbox(match mark {
-                " " => Checkbox::Open,
-                "-" | "~" => Checkbox::InProgress,
-                _ => Checkbox::Done,
-            });
+            let status = Status::from_mark(mark);
             let rest = c[4].to_string();
             match read_task_line(&rest) {
                 Some((mut value, kiro, bold_id)) => {

@@ -77,16 +77,10 @@ pub fn headings(doc: &SpecDoc, file: &TasksFile, items: &[Task]) -> Vec<Task> {
             .map(|t| (t.start, t.value.status))
             .chain(file.steps.iter().map(|s| (s.start, s.status)))
             .filter(|&(at, _)| span.start <= at && at < span.end)
-            .map(|(_, status)| match status {
-                Status::Todo => Checkbox::Open,
-                Status::Running => Checkbox::InProgress,
-                Status::Done => Checkbox::Done,
-            })
+            .map(|(_, status)| status.checkbox())
             .collect();
         let checkbox = match caps.get(1).map(|m| m.as_str()) {
-            Some("x" | "X") => Checkbox::Done,
-            Some("-" | "~") => Checkbox::InProgress,
-            Some(_) => Checkbox::Open,
+            Some(mark) => Status::from_mark(mark).checkbox(),
             None if !steps.is_empty() && steps.iter().all(|c| *c == Checkbox::Done) => {
                 Checkbox::Done
             }

@@ -96,11 +96,7 @@ fn view(doc: &SpecDoc, t: &FileTask) -> Task {
         span: Span::new(t.start, t.subtree_end),
         id_span: line.unwrap_or(Span::new(t.start, t.start)),
         title: t.value.title.clone(),
-        checkbox: match t.value.status {
-            Status::Todo => Checkbox::Open,
-            Status::Running => Checkbox::InProgress,
-            Status::Done => Checkbox::Done,
-        },
+        checkbox: t.value.status.checkbox(),
         parallel: t.value.parallel,
         optional: t.value.optional,
         story: t.value.story.as_deref().map(normalize),
