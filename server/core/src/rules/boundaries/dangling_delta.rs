@@ -28,15 +28,13 @@ pub(super) fn unknown_requirements(ctx: &Context<'_>, meta: &RuleMeta) -> Vec<Di
     let Some(spec) = ctx.index.document(&main) else {
         return Vec::new();
     };
-    let changes = format!("{root}/changes/");
-    let suffix = format!("/specs/{capability}/spec.md");
+    // The same capability's deltas in the other live changes of the same project.
     let added_elsewhere: Vec<&str> = ctx
         .index
         .documents()
         .filter(|(loc, _)| {
-            delta_location(loc).is_some_and(|(r, c, cap)| {
-                r == root && c != change && cap == capability && loc.starts_with(&changes)
-            }) && loc.ends_with(&suffix)
+            delta_location(loc)
+                .is_some_and(|(r, c, cap)| r == root && c != change && cap == capability)
         })
         .flat_map(|(_, f)| f.requirements.iter())
         .filter(|r| r.op == Some(DeltaOp::Added))
