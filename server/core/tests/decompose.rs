@@ -70,6 +70,7 @@ fn run(
         section: None,
         plan: plan_doc.as_ref(),
         tasks,
+        others: &[],
         config: &config,
     });
     (apply(tasks.unwrap_or(""), &d.edits), d)

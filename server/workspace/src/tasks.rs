@@ -117,43 +117,29 @@ pub fn plan(
     let plan_doc = plan_text.as_deref().map(|t| SpecDoc::parse(t, options));
     let tasks_path = dir.join("tasks.md");
     let before = read(&tasks_path);
-    let mut decomposition = decompose::plan(&DecomposeInput {
+    // An OpenSpec change's tasks.md serves every delta spec of the change: what the others
+    // decompose into is not gone.
+    let others: Vec<String> = openspec_change_dir(spec)
+        .map(glob_deltas)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p.as_path() != spec)
+        .filter_map(|p| read(p))
+        .flat_map(|t| {
+            let d = SpecDoc::parse(&t, options);
+            decompose::units(&d, class.family, plan_doc.as_ref(), &config)
+        })
+        .map(|u| u.key)
+        .collect();
+    let decomposition = decompose::plan(&DecomposeInput {
         spec: &doc,
         family: class.family,
         section: section_index,
         plan: plan_doc.as_ref(),
         tasks: before.as_deref(),
+        others: &others,
         config: &config,
     });
-    // An OpenSpec change's tasks.md serves every delta spec of the change: a task another
-    // delta spec generated is not gone.
-    if !decomposition.stale.is_empty()
-        && let Some(change) = openspec_change_dir(spec)
-    {
-        let keys: Vec<String> = glob_deltas(change)
-            .iter()
-            .filter(|p| p.as_path() != spec)
-            .filter_map(|p| read(p))
-            .flat_map(|t| {
-                let d = SpecDoc::parse(&t, options);
-                decompose::units(&d, class.family, plan_doc.as_ref(), &config)
-            })
-            .map(|u| u.key)
-            .collect();
-        let existing = before
-            .as_deref()
-            .map(|t| specwright_core::tasks::parse(t, decompose::TaskFormat::Kiro))
-            .map(|f| f.tasks)
-            .unwrap_or_default();
-        decomposition.stale.retain(|id| {
-            existing
-                .iter()
-                .find(|t| &t.value.id == id)
-                .and_then(|t| t.value.source.as_deref())
-                .and_then(|s| s.split('#').next())
-                .is_none_or(|key| !keys.iter().any(|k| k == key))
-        });
-    }
     let after = apply(before.as_deref().unwrap_or(""), &decomposition);
     Ok(Planned {
         spec: spec.to_path_buf(),

@@ -32,6 +32,9 @@ pub struct DecomposeInput<'a> {
     pub plan: Option<&'a SpecDoc>,
     /// The current tasks file, when there is one.
     pub tasks: Option<&'a str>,
+    /// The unit keys of the other specs that write to the same tasks file (an OpenSpec
+    /// change's other delta specs): their tasks are not gone.
+    pub others: &'a [String],
     pub config: &'a Config,
 }
 
@@ -289,7 +292,7 @@ pub fn plan(input: &DecomposeInput<'_>) -> Decomposition {
             .filter(|t| {
                 t.value.source.as_deref().is_some_and(|s| {
                     let key = s.split('#').next().unwrap_or("");
-                    !all.iter().any(|u| u.key == key)
+                    !all.iter().any(|u| u.key == key) && !input.others.iter().any(|k| k == key)
                 })
             })
             .map(|t| t.value.id.clone())
