@@ -12,6 +12,7 @@ use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
 use crate::tasks::{self, Covers};
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 /// One id occurrence, as the index keeps it.
@@ -39,6 +40,9 @@ pub struct TaskFact {
     pub covers: Vec<Covers>,
     /// A checkpoint, commit or "ensure all tests pass": needs no requirement.
     pub housekeeping: bool,
+    /// The content words of the task's own lines: what it is about, for telling whether it
+    /// implements a requirement it does not cite.
+    pub words: BTreeSet<String>,
 }
 
 impl TaskFact {
@@ -132,6 +136,11 @@ impl DocumentFacts {
                 story: t.story,
                 covers: t.covers,
                 housekeeping: t.housekeeping,
+                words: t
+                    .own
+                    .iter()
+                    .flat_map(|&s| crate::words::content_words(doc.prose_slice(s)))
+                    .collect(),
             })
             .collect();
         let scope_boundary = doc.sections.iter().any(|s| {

@@ -29,6 +29,7 @@ pub mod span;
 pub mod suppress;
 pub mod syntax;
 pub mod tasks;
+pub mod words;
 
 pub use analysis::{Analysis, AnalysisInput, analyze};
 pub use config::{Config, ConfigDiagnostic, ConfigFile};

@@ -104,6 +104,7 @@ pub fn headings(doc: &SpecDoc, file: &TasksFile, items: &[Task]) -> Vec<Task> {
             optional: false,
             depth: 0,
             housekeeping: false,
+            own: vec![span],
         });
     }
     out

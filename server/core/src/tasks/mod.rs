@@ -42,6 +42,8 @@ pub struct Task {
     /// A gate of the process rather than a piece of the product (`Checkpoint - Ensure all
     /// tests pass`, `Git commit: …`): it needs no requirement.
     pub housekeeping: bool,
+    /// The task's own lines, without its sub-tasks': what it says it does.
+    pub own: Vec<Span>,
 }
 
 impl Task {
@@ -54,9 +56,11 @@ impl Task {
 pub(crate) static STORY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[(US-?\d+)\]").expect("static regex"));
 
-/// A task that gates the process: a checkpoint, a commit or push, "ensure all tests pass".
+/// A task that gates the process: a checkpoint, a commit or push, "ensure all tests pass", a
+/// final validation, or tests of the whole (integration, end-to-end, regression), which check
+/// what the other tasks built rather than build a requirement.
 static HOUSEKEEPING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\*\*)?(?:(?:final\s+)?checkpoint\b|(?:git\s+)?(?:commit|push)\b|ensure\s+(?:that\s+)?all\b.*\btests?\s+pass)")
+    Regex::new(r"(?i)^(?:\*\*)?(?:(?:final\s+)?checkpoint\b|(?:git\s+)?(?:commit|push)\b|ensure\s+(?:that\s+)?all\b.*\btests?\s+pass|final\b.*\b(?:test(?:s|ing)?|validation|verification|qa)\b)|\b(?:integration|end-to-end|e2e|regression|smoke)\s+test(?:s|ing)?\b")
         .expect("static regex")
 });
 
@@ -103,6 +107,9 @@ fn view(doc: &SpecDoc, t: &FileTask) -> Task {
         covers,
         depth: t.depth,
         housekeeping: HOUSEKEEPING.is_match(&t.value.title),
+        own: std::iter::once(own)
+            .chain(t.after.iter().map(|&(s, e)| Span::new(s, e)))
+            .collect(),
     }
 }
 

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta {
         what: "In a tasks file whose tasks cite requirements systematically (most of them do), flags a task that \
 cites none and has no subtask that does. A parent is covered through its sub-tasks, nested or written \
 flush (`- [ ] 2.` then `- [ ] 2.1`), and gates of the process (`Checkpoint - Ensure all tests pass`, \
-`Git commit: …`) need no requirement. Setup and polish tasks legitimately serve no single requirement, \
+`Git commit: …`, `Final testing and validation`, integration or end-to-end test passes) need no \
+requirement; a task line whose id is written twice is left to duplicate-id. Setup and polish tasks legitimately serve no single requirement, \
 so this is a hint.",
         why: "A task nobody asked for is either missing its reference (so coverage is under-reported) or scope \
 creep an agent will happily implement.",
@@ -42,6 +43,8 @@ impl Rule for OrphanTask {
         let all = tasks::read(doc);
         all.iter()
             .filter(|t| t.id.is_some() && !t.covers_anything() && !t.housekeeping)
+            // A second line with the same id is a stray copy, which duplicate-id reports.
+            .filter(|t| all.iter().filter(|o| o.id == t.id).count() == 1)
             // A subtask inherits its parent's references, and a parent its subtasks'.
             .filter(|t| {
                 !all.iter().any(|s| {
