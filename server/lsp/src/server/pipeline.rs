@@ -241,7 +241,7 @@ impl Backend {
                 return;
             }
             if this.pull() {
-                if this.analyse(&uri).await.is_some() {
+                if this.analyse(&uri).await.is_some() && this.refresh_support() {
                     let _ = this.inner.client.workspace_diagnostic_refresh().await;
                 }
             } else {
@@ -294,6 +294,12 @@ impl Backend {
 
     pub(super) fn schedule(&self, uri: Uri) {
         if self.pull() {
+            // The client pulls what it shows; the index must not wait for that. Once typing
+            // pauses the document is analysed, so that the documents its facts reach (a spec
+            // whose task was deleted from an unshown tasks file) answer their next pull anew.
+            if let Some(version) = self.inner.docs.get(&uri).map(|d| d.version) {
+                self.settle(uri, version);
+            }
             return;
         }
         let this = self.clone();
