@@ -13,14 +13,15 @@ use crate::syntax::SpecDoc;
 /// The marker that records `question` right after the flagged words:
 /// ` [NEEDS CLARIFICATION: …]`.
 pub fn marker(question: &str) -> String {
-    format!(" [NEEDS CLARIFICATION: {}]", one_line(question))
+    // A `]` would end the marker early.
+    format!(
+        " [NEEDS CLARIFICATION: {}]",
+        one_line(question).replace(']', ")")
+    )
 }
 
 fn one_line(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(']', ")")
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The edit that adds every open question of `diagnostics` to the document's Clarifications
@@ -172,5 +173,14 @@ mod tests {
             answered,
             "answered questions are left alone"
         );
+    }
+
+    #[test]
+    fn a_question_about_a_bracketed_placeholder_keeps_its_brackets() {
+        let text = "# Spec\n\n**Created**: [DATE]\n\n## Requirements\n\n- **FR-001**: Export MUST write PDF.\n";
+        let once = collect(text);
+        assert!(once.contains("`[DATE]`"), "{once}");
+        assert!(!once.contains("[DATE)"), "{once}");
+        assert_eq!(collect(&once), once, "the question is not a new finding");
     }
 }

@@ -336,10 +336,10 @@ impl Backend {
                 .status_section
                 .map(|i| analysis.doc.sections[i].heading_span),
         );
-        let here = record.title_span.is_some_and(on)
-            || status_area
-                .into_iter()
-                .any(|s| on(analysis.doc.line_span(analysis.doc.line_of(s.start))))
+        // Anywhere on the title's line, its `#` included.
+        let line_of = |s: Span| analysis.doc.line_span(analysis.doc.line_of(s.start));
+        let here = record.title_span.is_some_and(|s| on(line_of(s)))
+            || status_area.into_iter().any(|s| on(line_of(s)))
             || record.status.as_ref().is_some_and(|s| on(s.span));
         if !here {
             return Vec::new();

@@ -114,7 +114,11 @@ impl Backend {
         let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
         match params.command.as_str() {
             "specwright.explain" => {
-                let id = arg.get("rule").and_then(Value::as_str).unwrap_or("");
+                let Some(id) = arg.get("rule").and_then(Value::as_str) else {
+                    return Err(Error::invalid_params(format!(
+                        "expected {{\"rule\": \"<id>\"}} with the rule id as a string, got {arg}"
+                    )));
+                };
                 match rules::find(id) {
                     Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
                     None => Err(Error::invalid_params(format!(
