@@ -7,6 +7,7 @@
 mod adr;
 mod decompose;
 mod dispatch;
+mod dispatch_lines;
 mod edits;
 mod pipeline;
 mod requests;
