@@ -211,35 +211,7 @@ pub fn run_with(
                 );
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             });
-            let abs = std::path::absolute(file).unwrap_or_else(|_| file.clone());
-            let (loaded, config) = configs
-                .get(&abs)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            let analysis = loaded.analyze(&config, Some(&abs), &text, &index);
-            let path = display(file);
-            let doc = &analysis.doc;
-            let at = |offset| position(doc, offset);
-            let findings = analysis
-                .diagnostics
-                .into_iter()
-                .map(|d: Diagnostic| {
-                    let mut f = finding_at(&path, d.rule, d.severity, d.message, d.span, &at);
-                    f.question = d.question;
-                    f.fixes = d.fixes;
-                    f
-                })
-                .collect();
-            for failure in analysis.failures {
-                eprintln!(
-                    "specwright: rule `{}` failed on {path} and was skipped: {}",
-                    failure.rule, failure.message
-                );
-            }
-            let kind = Some((
-                analysis.classification.kind.as_str(),
-                analysis.classification.family.as_str(),
-            ));
-            Ok((Source { path, text, kind }, findings, loaded.path.clone()))
+            check_text(file, text, &configs, &index)
         })
         .collect();
 
@@ -300,6 +272,62 @@ pub fn run_with(
         sources,
         files_checked,
         errors,
+    })
+}
+
+/// The findings of `text` as the document at `file` (read from disk or given by a caller).
+fn check_text(
+    file: &Path,
+    text: String,
+    configs: &Configs,
+    index: &WorkspaceIndex,
+) -> Result<Checked, String> {
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let (loaded, config) = configs
+        .get(&abs)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let analysis = loaded.analyze(&config, Some(&abs), &text, index);
+    let path = display(file);
+    let doc = &analysis.doc;
+    let at = |offset| position(doc, offset);
+    let findings = analysis
+        .diagnostics
+        .into_iter()
+        .map(|d: Diagnostic| {
+            let mut f = finding_at(&path, d.rule, d.severity, d.message, d.span, &at);
+            f.question = d.question;
+            f.fixes = d.fixes;
+            f
+        })
+        .collect();
+    for failure in analysis.failures {
+        eprintln!(
+            "specwright: rule `{}` failed on {path} and was skipped: {}",
+            failure.rule, failure.message
+        );
+    }
+    let kind = Some((
+        analysis.classification.kind.as_str(),
+        analysis.classification.family.as_str(),
+    ));
+    Ok((Source { path, text, kind }, findings, loaded.path.clone()))
+}
+
+/// The findings of `text`, not yet written, as the document it will be at `file`: its folder's
+/// other documents as they are on disk, this one as given.
+pub fn run_text(file: &Path, text: String) -> anyhow::Result<Report> {
+    let configs = Configs::default();
+    let abs = std::path::absolute(file)?;
+    let mut index = build_index(std::slice::from_ref(&abs), &configs);
+    let (loaded, config) = configs.get(&abs)?;
+    index.insert(location_of(&abs), loaded.facts(&config, &abs, &text));
+    let (source, findings, _) =
+        check_text(&abs, text, &configs, &index).map_err(anyhow::Error::msg)?;
+    Ok(Report {
+        findings,
+        sources: vec![source],
+        files_checked: 1,
+        errors: Vec::new(),
     })
 }
 

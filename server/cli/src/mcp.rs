@@ -2,13 +2,22 @@
 //! so that the agent writing a spec is told what Specwright finds while it writes. Tools:
 //! `check` (findings of files or folders), `questions` (a document's open clarification
 //! questions), `adr_list` (the decision records), `explain` (a rule's page), `rules` (the
-//! catalogue), `decompose` (the tasks plan of a spec, as a diff: never written). Every path is confined to
-//! the workspace root the server started in; a bad input is a tool error naming it.
+//! catalogue), `decompose` (the tasks plan of a spec, as a diff: never written), `coverage`
+//! (a folder's requirement ↔ task table) and `dispatch_plan` (a dry run); every rule's page is a
+//! resource. Every path is confined to the workspace root the server started in; a bad input is
+//! a tool error naming it.
 
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
-use rmcp::{ErrorData, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
+use rmcp::model::{
+    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{
+    ErrorData, RoleServer, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router,
+};
 use serde::Deserialize;
 use serde_json::json;
 use specwright::check;
@@ -26,7 +35,38 @@ pub struct CheckArgs {
     /// Files or folders, relative to the workspace root (default: the whole workspace).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// A document not yet written: its text, checked as the file `path` will be (its folder's
+    /// other documents as they are on disk). Takes the place of `paths`.
+    pub text: Option<String>,
+    /// Where `text` will be written, relative to the workspace root.
+    pub path: Option<String>,
 }
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct CoverageArgs {
+    /// A feature folder (or any document in it), relative to the workspace root.
+    pub folder: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct DispatchPlanArgs {
+    /// The tasks file, relative to the workspace root.
+    pub tasks: String,
+    /// Only these task ids; default: every open task, in dependency order.
+    #[serde(default)]
+    pub task: Vec<String>,
+    /// Only tasks whose dependencies are all done.
+    #[serde(default)]
+    pub ready: bool,
+    /// The agent (a name under `[agents]` in specwright.toml).
+    pub agent: Option<String>,
+}
+
+/// The largest text `check` takes (a spec is a few hundred KB at most).
+/// Where the rules' pages are, as resources.
+const RULES: &str = "specwright://rules/";
+
+const MAX_TEXT: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct QuestionsArgs {
@@ -72,6 +112,31 @@ impl Specwright {
         }
         Ok(real)
     }
+
+    /// A file that may not exist yet, inside the workspace root: its folder must exist there.
+    fn confine_new(&self, path: &str) -> Result<PathBuf, ErrorData> {
+        let joined = self.root.join(path);
+        let name = joined
+            .file_name()
+            .ok_or_else(|| bad(format!("{path} names no file")))?
+            .to_owned();
+        let parent = joined.parent().unwrap_or(&self.root);
+        let folder = std::fs::canonicalize(parent).map_err(|e| bad(format!("{path}: {e}")))?;
+        if !folder.starts_with(&self.root) {
+            return Err(bad(format!(
+                "{path} is outside the workspace {}",
+                self.root.display()
+            )));
+        }
+        Ok(folder.join(name))
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
 }
 
 #[tool_router]
@@ -83,15 +148,30 @@ impl Specwright {
         &self,
         Parameters(args): Parameters<CheckArgs>,
     ) -> Result<CallToolResult, ErrorData> {
-        let paths: Vec<PathBuf> = if args.paths.is_empty() {
-            vec![self.root.clone()]
-        } else {
-            args.paths
-                .iter()
-                .map(|p| self.confine(p))
-                .collect::<Result<_, _>>()?
+        let report = match (args.text, args.path) {
+            (Some(text), Some(path)) => {
+                if text.len() > MAX_TEXT {
+                    return Err(bad(format!(
+                        "text of {} bytes is over the {MAX_TEXT}-byte limit",
+                        text.len()
+                    )));
+                }
+                let file = self.confine_new(&path)?;
+                check::run_text(&file, text).map_err(|e| bad(format!("{e:#}")))?
+            }
+            (Some(_), None) => return Err(bad("`text` needs the `path` it will have".into())),
+            (None, _) => {
+                let paths: Vec<PathBuf> = if args.paths.is_empty() {
+                    vec![self.root.clone()]
+                } else {
+                    args.paths
+                        .iter()
+                        .map(|p| self.confine(p))
+                        .collect::<Result<_, _>>()?
+                };
+                check::run(&paths).map_err(|e| bad(format!("{e:#}")))?
+            }
         };
-        let report = check::run(&paths).map_err(|e| bad(format!("{e:#}")))?;
         let findings: Vec<serde_json::Value> = report
             .findings
             .iter()
@@ -219,17 +299,168 @@ impl Specwright {
             },
         )]))
     }
+
+    #[tool(
+        description = "The requirement-to-task table of a feature folder: each requirement (or user story, when tasks are labelled by story) with the tasks that cite it, and the mode coverage is checked in (`requirement`, `story`, or `none` when no task cites anything)."
+    )]
+    async fn coverage(
+        &self,
+        Parameters(args): Parameters<CoverageArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let given = self.confine(&args.folder)?;
+        let folder = if given.is_dir() {
+            given
+        } else {
+            given.parent().map(Path::to_path_buf).unwrap_or(given)
+        };
+        let mut index = specwright_core::index::WorkspaceIndex::default();
+        let members = std::fs::read_dir(&folder)
+            .map_err(|e| bad(format!("{}: {e}", args.folder)))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && specwright_workspace::is_markdown(p));
+        for path in members {
+            let loaded = specwright_workspace::config_for(&path)
+                .map_err(|e| bad(format!("{}: {e}", self.relative(&path))))?;
+            let config = loaded.resolve(&Default::default());
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let location = specwright_workspace::location_of(&path);
+            index.insert(location, loaded.facts(&config, &path, &text));
+        }
+        let key = specwright_core::index::folder_of(&specwright_workspace::location_of(
+            &folder.join("x.md"),
+        ));
+        let table = specwright_core::ide::coverage_table(&index, &key);
+        let rows: Vec<serde_json::Value> = table
+            .rows
+            .iter()
+            .map(|r| {
+                let file = Path::new(&r.location);
+                let line = std::fs::read_to_string(file)
+                    .map(|t| check::line_col(&t, r.span.start).0)
+                    .unwrap_or(0);
+                json!({
+                    "id": r.id, "text": r.text, "path": self.relative(file), "line": line,
+                    "covered_by": r.covered_by,
+                })
+            })
+            .collect();
+        let uncovered = table
+            .rows
+            .iter()
+            .filter(|r| r.covered_by.is_empty())
+            .count();
+        Ok(CallToolResult::success(vec![ContentBlock::text(
+            json!({ "folder": self.relative(&folder), "mode": table.mode, "uncovered": uncovered, "requirements": rows })
+                .to_string(),
+        )]))
+    }
+
+    #[tool(
+        description = "Plan a dispatch of a tasks file to coding agents without running anything: the agent, the order and parallel waves, the branch and prompt of each task, and the commands that would run (running them needs the user's consent, outside MCP)."
+    )]
+    async fn dispatch_plan(
+        &self,
+        Parameters(args): Parameters<DispatchPlanArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let tasks = self.confine(&args.tasks)?;
+        let options = specwright_agents::dispatch::Options {
+            tasks: args.task,
+            ready_only: args.ready,
+            agent: args.agent,
+            ..Default::default()
+        };
+        let plan = specwright_agents::dispatch::plan(
+            &tasks,
+            &specwright_core::ConfigFile::default(),
+            &options,
+            &crate::dispatch::read,
+        )
+        .await
+        .map_err(bad)?;
+        let prompts: serde_json::Map<String, serde_json::Value> = plan
+            .prompts
+            .iter()
+            .map(|(id, prompt)| {
+                let branch = plan.branches.get(id).cloned().unwrap_or_default();
+                (id.clone(), json!({ "branch": branch, "prompt": prompt }))
+            })
+            .collect();
+        let would_run: Vec<serde_json::Value> = plan
+            .runnables
+            .iter()
+            .map(|r| json!({ "what": r.what, "command": r.command }))
+            .collect();
+        Ok(CallToolResult::success(vec![ContentBlock::text(
+            json!({
+                "agent": plan.agent_name, "jobs": plan.jobs, "base": plan.base,
+                "order": plan.order, "waves": plan.waves, "tasks": prompts,
+                "would_run": would_run, "warnings": plan.warnings,
+            })
+            .to_string(),
+        )]))
+    }
 }
 
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for Specwright {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .build(),
+        )
             .with_server_info(Implementation::new("specwright", env!("CARGO_PKG_VERSION")))
             .with_instructions(
                 "Call `check` on every spec, plan, tasks file or ADR you write or edit, and fix \
                  what it finds (or say why it stands) before going on; `explain` tells what a rule checks.",
             )
+    }
+
+    /// Every rule's page, `specwright://rules/<id>`: what `explain` answers, to read as context.
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let resources = rules::ids()
+            .into_iter()
+            .filter_map(rules::find)
+            .map(|r| {
+                let meta = r.meta();
+                Resource::new(format!("{RULES}{}", meta.id), meta.id)
+                    .with_description(meta.summary)
+                    .with_mime_type("text/markdown")
+            })
+            .collect();
+        Ok(ListResourcesResult::with_all_items(resources))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let rule = request
+            .uri
+            .strip_prefix(RULES)
+            .and_then(rules::find)
+            .ok_or_else(|| {
+                ErrorData::resource_not_found(
+                    format!("no resource {}; resources/list names them", request.uri),
+                    None,
+                )
+            })?;
+        Ok(ReadResourceResponse::Complete(ReadResourceResult::new(
+            vec![
+                ResourceContents::text(rule.meta().markdown(), request.uri.clone())
+                    .with_mime_type("text/markdown"),
+            ],
+        )))
     }
 }
 

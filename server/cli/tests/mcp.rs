@@ -49,7 +49,7 @@ fn every_tool_answers_the_mcp_inspector() {
         .iter()
         .filter_map(|t| t["name"].as_str())
         .collect();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
     for n in [
         "check",
         "questions",
@@ -57,6 +57,8 @@ fn every_tool_answers_the_mcp_inspector() {
         "explain",
         "rules",
         "decompose",
+        "coverage",
+        "dispatch_plan",
     ] {
         assert!(names.contains(&n), "{names:?}");
     }
@@ -124,7 +126,71 @@ fn every_tool_answers_the_mcp_inspector() {
     ]);
     assert!(ok && out.contains("tasks.md"), "{out}");
 
+    // A draft not yet written is checked as the file it will be, beside its folder's tasks.
+    let (ok, out) = call(&[
+        "--tool-name",
+        "check",
+        "--tool-arg",
+        "path=spec-kit/specs/003-export-drafts/draft.md",
+        "--tool-arg",
+        "text=# Notes\n\nThe export MUST be fast and TBD.\n",
+    ]);
+    assert!(ok, "{out}");
+    let report = text_of(&out);
+    assert!(
+        report["findings"].as_array().is_some_and(|f| f
+            .iter()
+            .any(|x| x["rule"] == "incomplete-marker" && x["line"] == 3)),
+        "{report}"
+    );
+    assert!(
+        !examples
+            .join("spec-kit/specs/003-export-drafts/draft.md")
+            .exists()
+    );
+
+    let (ok, out) = call(&[
+        "--tool-name",
+        "coverage",
+        "--tool-arg",
+        "folder=spec-kit/specs/001-offline-drafts",
+    ]);
+    assert!(ok, "{out}");
+    let table = text_of(&out);
+    assert_eq!(table["mode"], "requirement", "{table}");
+    let rows = table["requirements"].as_array().expect("rows");
+    assert!(
+        rows.iter()
+            .any(|r| r["id"] == "FR-001"
+                && r["covered_by"].as_array().is_some_and(|c| !c.is_empty())),
+        "{table}"
+    );
+
+    // Rule pages are resources.
+    let (ok, out) = inspector(&bin, &examples, &["--method", "resources/list"]);
+    assert!(ok && out.contains("specwright://rules/vague-term"), "{out}");
+    let (ok, out) = inspector(
+        &bin,
+        &examples,
+        &[
+            "--method",
+            "resources/read",
+            "--uri",
+            "specwright://rules/vague-term",
+        ],
+    );
+    assert!(ok && out.contains("# vague-term"), "{out}");
+
     // Bad input is an error naming it; nothing outside the workspace is read.
+    let (_, out) = call(&[
+        "--tool-name",
+        "check",
+        "--tool-arg",
+        "path=../outside.md",
+        "--tool-arg",
+        "text=x",
+    ]);
+    assert!(out.contains("outside the workspace"), "{out}");
     let (_, out) = call(&["--tool-name", "explain", "--tool-arg", "rule=nope"]);
     assert!(out.contains("no rule `nope`"), "{out}");
     let (_, out) = call(&[
@@ -134,4 +200,47 @@ fn every_tool_answers_the_mcp_inspector() {
         r#"paths=["../server"]"#,
     ]);
     assert!(out.contains("outside the workspace"), "{out}");
+}
+
+/// `dispatch_plan` plans without running anything: no worktree, no run record, no agent.
+#[test]
+fn dispatch_plan_is_a_dry_run() {
+    let bin = common::clis();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = common::dispatch_repo(dir.path(), "0");
+    let (ok, out) = inspector(
+        &bin,
+        &repo,
+        &[
+            "--method",
+            "tools/call",
+            "--tool-name",
+            "dispatch_plan",
+            "--tool-arg",
+            "tasks=specs/001-sessions/tasks.md",
+        ],
+    );
+    assert!(ok, "{out}");
+    let plan = text_of(&out);
+    assert!(
+        plan["order"].as_array().is_some_and(|o| !o.is_empty()),
+        "{plan}"
+    );
+    assert!(plan["tasks"].as_object().is_some_and(|t| {
+        t.values()
+            .all(|v| v["prompt"].as_str().is_some_and(|p| !p.is_empty()))
+    }));
+    assert!(
+        !repo.join(".specwright").exists(),
+        "a dry run left run state"
+    );
+    let worktrees = Command::new("git")
+        .args(["worktree", "list"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&worktrees.stdout).lines().count(),
+        1
+    );
 }
