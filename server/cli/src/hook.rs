@@ -1,9 +1,11 @@
-//! `specwright hook claude`: a Claude Code `PostToolUse` hook. After the agent writes or edits a
-//! Markdown file, the file is checked and the findings go back to the model the way Claude Code
-//! feeds a hook's answer to it (`{"decision": "block", "reason": …}` on stdout: the write has
-//! happened; the reason is what the model reads next). Silent for other tools and files, and
-//! when the file is clean. A hook that cannot read its input says so on stderr and lets the
-//! agent go on: Specwright's failure never stops the agent.
+//! `specwright hook claude|gemini`: a Claude Code `PostToolUse` or Gemini CLI `AfterTool` hook.
+//! After the agent writes or edits a Markdown file, the file is checked and the findings go back
+//! to the model the way its CLI feeds a hook's answer to it: for Claude Code
+//! `{"decision": "block", "reason": …}` (the write has happened; the reason is what the model
+//! reads next), for Gemini CLI `hookSpecificOutput.additionalContext` (appended to the tool's
+//! result). Silent for other tools and files, and when the file is clean. A hook that cannot
+//! read its input says so on stderr and lets the agent go on: Specwright's failure never stops
+//! the agent.
 
 use serde_json::{Value, json};
 use specwright::check::{self, Finding};
@@ -11,19 +13,51 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The tools whose input names a file they wrote.
-const WRITING_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit"];
+/// Which agent's hook protocol to speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    Claude,
+    Gemini,
+}
+
+impl Agent {
+    /// The event the hook answers.
+    fn event(self) -> &'static str {
+        match self {
+            Agent::Claude => "PostToolUse",
+            Agent::Gemini => "AfterTool",
+        }
+    }
+
+    /// The tools whose input names a file they wrote.
+    fn writing_tools(self) -> &'static [&'static str] {
+        match self {
+            Agent::Claude => &["Write", "Edit", "MultiEdit"],
+            Agent::Gemini => &["write_file", "replace"],
+        }
+    }
+
+    /// The hook's answer on stdout, carrying `reason` to the model.
+    fn answer(self, reason: String) -> Value {
+        match self {
+            Agent::Claude => json!({ "decision": "block", "reason": reason }),
+            Agent::Gemini => json!({
+                "hookSpecificOutput": { "hookEventName": "AfterTool", "additionalContext": reason }
+            }),
+        }
+    }
+}
 
 /// How many findings one answer lists; the rest are counted.
 const LISTED: usize = 20;
 
-pub fn claude() -> anyhow::Result<ExitCode> {
+pub fn run(agent: Agent) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("specwright hook: cannot read the hook's input: {e}");
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(path) = written_file(&input) else {
+    let Some(path) = written_file(agent, &input) else {
         return Ok(ExitCode::SUCCESS);
     };
     let report = match check::run(std::slice::from_ref(&path)) {
@@ -34,13 +68,13 @@ pub fn claude() -> anyhow::Result<ExitCode> {
         }
     };
     if let Some(reason) = reason(&path, &report.findings) {
-        println!("{}", json!({ "decision": "block", "reason": reason }));
+        println!("{}", agent.answer(reason));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The Markdown file a `PostToolUse` payload says was written, resolved against its `cwd`.
-fn written_file(input: &str) -> Option<PathBuf> {
+/// The Markdown file a hook payload says was written, resolved against its `cwd`.
+fn written_file(agent: Agent, input: &str) -> Option<PathBuf> {
     let v: Value = match serde_json::from_str(input) {
         Ok(v) => v,
         Err(e) => {
@@ -50,12 +84,12 @@ fn written_file(input: &str) -> Option<PathBuf> {
     };
     if v["hook_event_name"]
         .as_str()
-        .is_some_and(|e| e != "PostToolUse")
+        .is_some_and(|e| e != agent.event())
     {
         return None;
     }
     let tool = v["tool_name"].as_str()?;
-    if !WRITING_TOOLS.contains(&tool) {
+    if !agent.writing_tools().contains(&tool) {
         return None;
     }
     let file = v["tool_input"]["file_path"].as_str()?;
@@ -115,12 +149,40 @@ mod tests {
             json!({ "hook_event_name": "PostToolUse", "cwd": dir.path(), "tool_name": tool, "tool_input": { "file_path": file } }).to_string()
         };
         assert_eq!(
-            written_file(&payload("Write", "spec.md")),
+            written_file(Agent::Claude, &payload("Write", "spec.md")),
             Some(dir.path().join("spec.md"))
         );
-        assert_eq!(written_file(&payload("Write", "main.rs")), None);
-        assert_eq!(written_file(&payload("Read", "spec.md")), None);
-        assert_eq!(written_file(&payload("Edit", "missing.md")), None);
-        assert_eq!(written_file("not json"), None);
+        assert_eq!(
+            written_file(Agent::Claude, &payload("Write", "main.rs")),
+            None
+        );
+        assert_eq!(
+            written_file(Agent::Claude, &payload("Read", "spec.md")),
+            None
+        );
+        assert_eq!(
+            written_file(Agent::Claude, &payload("Edit", "missing.md")),
+            None
+        );
+        assert_eq!(written_file(Agent::Claude, "not json"), None);
+        // Gemini CLI: its own event and tool names; Claude's are not its.
+        let gemini = |tool: &str| {
+            json!({ "hook_event_name": "AfterTool", "cwd": dir.path(), "tool_name": tool, "tool_input": { "file_path": dir.path().join("spec.md") } }).to_string()
+        };
+        assert_eq!(
+            written_file(Agent::Gemini, &gemini("write_file")),
+            Some(dir.path().join("spec.md"))
+        );
+        assert_eq!(
+            written_file(Agent::Gemini, &gemini("replace")),
+            Some(dir.path().join("spec.md"))
+        );
+        assert_eq!(written_file(Agent::Gemini, &gemini("read_file")), None);
+        assert_eq!(
+            written_file(Agent::Gemini, &payload("Write", "spec.md")),
+            None
+        );
+        let answer = Agent::Gemini.answer("x".into());
+        assert_eq!(answer["hookSpecificOutput"]["additionalContext"], "x");
     }
 }

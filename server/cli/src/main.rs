@@ -143,14 +143,16 @@ enum Command {
         #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
         timeout: std::time::Duration,
     },
-    /// Hooks for the agents that write specs: `claude` is a Claude Code PostToolUse hook that
-    /// checks each Markdown file the agent wrote and hands the findings back to the model.
+    /// Hooks for the agents that write specs: a Claude Code PostToolUse or Gemini CLI AfterTool
+    /// hook that checks each Markdown file the agent wrote and hands the findings back to the
+    /// model.
     Hook {
         #[command(subcommand)]
         agent: HookAgent,
     },
     /// A Model Context Protocol server on stdin/stdout, for the agents that write specs: tools
-    /// check, explain, rules and decompose (a diff, never written), confined to this folder.
+    /// check, questions, explain, rules, adr_list, decompose (a diff, never written), coverage
+    /// and dispatch_plan (a dry run), confined to this folder; rule pages as resources.
     Mcp,
     /// Run the language server on stdin/stdout.
     Lsp,
@@ -160,6 +162,8 @@ enum Command {
 enum HookAgent {
     /// Claude Code's PostToolUse hook (the hook's JSON on stdin).
     Claude,
+    /// Gemini CLI's AfterTool hook (the hook's JSON on stdin).
+    Gemini,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -338,9 +342,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             trust,
             timeout,
         }),
-        Command::Hook {
-            agent: HookAgent::Claude,
-        } => hook::claude(),
+        Command::Hook { agent } => hook::run(match agent {
+            HookAgent::Claude => hook::Agent::Claude,
+            HookAgent::Gemini => hook::Agent::Gemini,
+        }),
         Command::Mcp => mcp::run(),
         Command::Lsp => {
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -304,3 +304,91 @@ fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) 
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// `specwright init --agent gemini`, then the real Gemini CLI in the project (which the user
+/// trusts: Gemini applies a project's hooks only in a trusted folder): after the agent writes
+/// a spec, the AfterTool hook's findings are in its next model request.
+#[test]
+fn gemini_cli_feeds_the_hooks_findings_to_the_model() {
+    let bin = clis();
+    let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    let api = ModelApi::start(tmp.path(), &tmp.path().join("unused"));
+    let home = home(tmp.path(), api.port);
+    git(&project, &["init", "--quiet", "-b", "main"]);
+    let init = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["init", "--agent", "gemini"])
+        .current_dir(&project)
+        .output()
+        .expect("init");
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let settings = project.join(".gemini/settings.json");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    assert!(
+        text.contains("hook gemini") && text.contains("AfterTool"),
+        "{text}"
+    );
+    // The commands name the binary under test.
+    let bin_path = env!("CARGO_BIN_EXE_specwright");
+    let text = text
+        .replace(
+            "\"specwright hook gemini\"",
+            &format!("\"{bin_path} hook gemini\""),
+        )
+        .replace(
+            "\"command\": \"specwright\"",
+            &format!("\"command\": \"{bin_path}\""),
+        );
+    std::fs::write(&settings, text).expect("write");
+    let mut child = Command::new(bin.join("gemini"))
+        .args([
+            "--output-format",
+            "stream-json",
+            "--approval-mode",
+            "auto_edit",
+        ])
+        .current_dir(&project)
+        .env("HOME", &home)
+        .env(
+            "GOOGLE_GEMINI_BASE_URL",
+            format!("http://127.0.0.1:{}", api.port),
+        )
+        .env("GEMINI_API_KEY", "scripted")
+        .env("GEMINI_CLI_TRUST_WORKSPACE", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gemini");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"Write the spec to specs/001-search/spec.md")
+            .expect("prompt");
+    }
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gemini did not finish in 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(project.join("specs/001-search/spec.md").is_file());
+    let log = std::fs::read_to_string(&api.log).expect("model API log");
+    assert!(
+        log.contains("Specwright checked spec.md") && log.contains("incomplete-marker"),
+        "the model never saw the hook's findings"
+    );
+}
