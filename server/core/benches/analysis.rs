@@ -5,6 +5,9 @@
 //! edit re-analysed by part (`incremental`, 1 MB and 5 MB).
 //! Run: `cargo bench -p specwright-core --bench analysis` (a size: `-- /5MB`).
 
+// A test reads fixtures and may time itself; core's own code may not (server/core/clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use specwright_core::incremental::Parts;
 use specwright_core::index::WorkspaceIndex;

@@ -2,6 +2,9 @@
 //! Sections their kind treats as narrative must stay nearly silent (at most one finding per
 //! 1,000 words). Prints findings per rule per 1,000 words over the whole corpus.
 
+// A test reads fixtures and may time itself; core's own code may not (server/core/clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use specwright_core::index::WorkspaceIndex;
 use specwright_core::rules::{self, Date};
 use specwright_core::{AnalysisInput, Config, analyze};

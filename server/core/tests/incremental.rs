@@ -3,6 +3,9 @@
 //! analysis of the edited text finds. Edits are made in every part of every example and corpus
 //! document (a paragraph added, a line deleted, words typed mid-line, a line broken).
 
+// A test reads fixtures and may time itself; core's own code may not (server/core/clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use proptest::prelude::*;
 use specwright_core::incremental::Parts;
 use specwright_core::index::WorkspaceIndex;
