@@ -32,6 +32,8 @@ pub struct Job {
     pub checks: Vec<String>,
     pub depends: Vec<String>,
     pub parallel: bool,
+    /// The commit `specwright verify --stamp` saw it verified at (`<!-- sw:verified C -->`).
+    pub verified: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -209,6 +211,7 @@ pub fn load(
             checks: v.check.iter().cloned().collect(),
             depends: v.depends.clone(),
             parallel: v.parallel,
+            verified: task.verified().map(str::to_string),
         });
     }
     for job in &jobs {

@@ -151,6 +151,7 @@ mod tests {
             checks: vec![],
             depends: vec![],
             parallel: false,
+            verified: None,
         }
     }
 

@@ -162,6 +162,82 @@ async fn one(project: &Project, job: &Job, worktree: Option<&Path>, timeout: Dur
     }
 }
 
+/// A done task verified at a commit whose boundary has changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub task: String,
+    /// 0-based line of the task in the tasks file.
+    pub line: usize,
+    /// The commit it was verified at, as its stamp says.
+    pub commit: String,
+    pub change: DriftChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriftChange {
+    /// Commits after the stamp changed these files inside the boundary (renames followed).
+    Changed { commits: usize, files: Vec<String> },
+    /// The stamp's commit is not in this history (a shallow clone, or history rewritten).
+    Unknown,
+}
+
+/// For each done task with a `<!-- sw:verified C -->` stamp and a boundary: whether files in
+/// its boundary changed after `C`. Tasks whose boundary did not change are left out.
+pub async fn drift(project: &Project) -> Vec<Drift> {
+    let root = &project.root;
+    let mut out = Vec::new();
+    for j in done(project) {
+        let (Some(commit), false) = (j.verified.as_deref(), j.may.is_empty()) else {
+            continue;
+        };
+        let drift = |change| Drift {
+            task: j.id.clone(),
+            line: j.line,
+            commit: commit.to_string(),
+            change,
+        };
+        let object = format!("{commit}^{{commit}}");
+        if git::git(root, &["cat-file", "-e", &object]).await.is_err() {
+            out.push(drift(DriftChange::Unknown));
+            continue;
+        }
+        let specs: Vec<String> = j.may.iter().map(|g| format!(":(glob){g}")).collect();
+        let range = format!("{commit}..HEAD");
+        let mut log = vec!["log", "--format=%h", &range, "--"];
+        log.extend(specs.iter().map(String::as_str));
+        let commits = git::git(root, &log)
+            .await
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        if commits == 0 {
+            continue;
+        }
+        let mut diff = vec!["diff", "--name-only", "-M", commit, "HEAD", "--"];
+        diff.extend(specs.iter().map(String::as_str));
+        let files = git::git(root, &diff)
+            .await
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push(drift(DriftChange::Changed { commits, files }));
+    }
+    out
+}
+
+/// The commit HEAD points at, short.
+pub async fn head(root: &Path) -> Option<String> {
+    git::git(root, &["rev-parse", "--short=12", "HEAD"])
+        .await
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 /// The commit that added the task's line to the tasks file: the oldest commit that changed the
 /// number of times its id starts a task.
 async fn added_in(root: &Path, tasks_rel: &str, job: &Job) -> Option<String> {

@@ -142,6 +142,10 @@ enum Command {
         /// Longest a check may run, e.g. "90s", "5m".
         #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
         timeout: std::time::Duration,
+        /// Record `<!-- sw:verified COMMIT -->` under each task verified, so that a later
+        /// verify reports the tasks whose boundary changed since (boundary-changed).
+        #[arg(long)]
+        stamp: bool,
     },
     /// Hooks for the agents that write specs: a Claude Code PostToolUse or Gemini CLI AfterTool
     /// hook that checks each Markdown file the agent wrote and hands the findings back to the
@@ -334,7 +338,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             color,
             trust,
             timeout,
+            stamp,
         } => verify::run(verify::VerifyArgs {
+            stamp,
             paths,
             format,
             fail_on: fail_on.severity(),

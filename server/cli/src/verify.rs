@@ -22,6 +22,8 @@ pub struct VerifyArgs {
     pub color: ColorChoice,
     pub trust: bool,
     pub timeout: Duration,
+    /// Record `<!-- sw:verified COMMIT -->` under each task verified.
+    pub stamp: bool,
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
@@ -75,6 +77,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         let scratch =
             std::env::temp_dir().join(format!("specwright-verify-{}-{n}", std::process::id()));
+        let drift = verify::drift(&project).await;
         let verdicts = verify::verify(&project, &scratch, args.timeout).await;
         let text = project.tasks_text.clone();
         let shown = path.to_string_lossy().replace('\\', "/");
@@ -102,6 +105,38 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 format!("Does {task} still do what the spec asks, or does it need doing again?"),
             ));
         }
+        for d in drift {
+            let (severity, message) = match &d.change {
+                verify::DriftChange::Changed { commits, files } => (
+                    Severity::Hint,
+                    format!(
+                        "{} was verified at {}; {commits} commit(s) since changed its boundary ({})",
+                        d.task,
+                        d.commit,
+                        listed(files)
+                    ),
+                ),
+                verify::DriftChange::Unknown => (
+                    Severity::Info,
+                    format!(
+                        "{} was verified at {}, a commit this history does not have (a shallow clone, or history rewritten): whether its boundary changed since cannot be told",
+                        d.task, d.commit
+                    ),
+                ),
+            };
+            report.findings.push(on_line(
+                d.line,
+                "boundary-changed",
+                severity,
+                message,
+                format!("Is {} still done after these changes?", d.task),
+            ));
+        }
+        let verified_now: Vec<String> = verdicts
+            .iter()
+            .filter(|v| matches!(v.outcome, Outcome::Verified { .. }))
+            .map(|v| v.task.clone())
+            .collect();
         for v in verdicts {
             let (severity, message) = match &v.outcome {
                 Outcome::Verified { detail } => {
@@ -140,6 +175,12 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 ),
             ));
         }
+        if args.stamp && !verified_now.is_empty() {
+            match stamp(&root, &abs, &text, &verified_now).await {
+                Ok(n) => eprintln!("specwright: stamped {n} task(s) in {shown}"),
+                Err(e) => report.errors.push(format!("{shown}: {e}")),
+            }
+        }
         report.sources.push(Source {
             path: shown,
             text,
@@ -162,6 +203,42 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     }
     let failing = report.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(ExitCode::from(u8::from(failing)))
+}
+
+/// Writes `<!-- sw:verified HEAD -->` under each of `tasks` in the tasks file at `path`, whose
+/// text was `read` when verification began: when the file changed meanwhile nothing is written
+/// (the user's edit wins). How many tasks were stamped.
+async fn stamp(root: &Path, path: &Path, read: &str, tasks: &[String]) -> anyhow::Result<usize> {
+    let Some(head) = verify::head(root).await else {
+        anyhow::bail!("no commit to stamp with");
+    };
+    let now = std::fs::read_to_string(path)?;
+    if now != read {
+        anyhow::bail!("it changed while it was verified; nothing was stamped");
+    }
+    let mut text = now;
+    let mut n = 0;
+    for task in tasks {
+        if let Some(edit) = specwright_core::tasks::stamp_edit(&text, task, &head) {
+            text = specwright_workspace::changes::apply_edits(&text, &[edit]);
+            n += 1;
+        }
+    }
+    if n > 0 {
+        let tmp = path.with_extension("md.specwright-tmp");
+        std::fs::write(&tmp, &text)?;
+        std::fs::rename(&tmp, path)?;
+    }
+    Ok(n)
+}
+
+/// At most five file names, then how many more.
+fn listed(files: &[String]) -> String {
+    let mut out = files.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if files.len() > 5 {
+        out.push_str(&format!(" and {} more", files.len() - 5));
+    }
+    out
 }
 
 /// Done tasks Specwright generated whose requirement changed (or went) since: decomposing the

@@ -171,3 +171,92 @@ fn a_done_task_whose_requirement_changed_since_is_stale() {
         "{findings:#?}"
     );
 }
+
+/// Drift of hand-ticked work: `verify --stamp` records the commit each verified task was seen
+/// at; a later change inside its boundary (a renamed file included) is a boundary-changed hint,
+/// and a stamp naming a commit this history lacks says that it cannot be told.
+#[test]
+fn a_stamped_task_whose_boundary_changed_since_is_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    let tasks = "# Tasks: Sessions\n\n- [x] T001 Create the session store (FR-001)\n  - Boundary: src/session/**\n- [x] T002 Add the clock (FR-002)\n  - Boundary: src/clock/**\n";
+    write(&root, "specs/001-sessions/tasks.md", tasks);
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "tasks"]);
+    write(&root, "src/session/store.txt", "the store\n");
+    write(&root, "src/clock/clock.txt", "the clock\n");
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "the work"]);
+
+    let out = verify(&root, &config, &["--stamp", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("stamped 2 task(s)"), "{stderr}");
+    let head = git(&root, &["rev-parse", "--short=12", "HEAD"]);
+    let stamped = std::fs::read_to_string(root.join("specs/001-sessions/tasks.md")).expect("read");
+    assert_eq!(
+        stamped
+            .matches(&format!("<!-- sw:verified {} -->", head.trim()))
+            .count(),
+        2,
+        "{stamped}"
+    );
+    git(&root, &["commit", "--quiet", "-am", "verified"]);
+
+    // Nothing moved: nothing to report.
+    let out = verify(&root, &config, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{report}"
+    );
+
+    // The store moves (a rename inside the boundary) and changes: T001's boundary changed.
+    git(
+        &root,
+        &["mv", "src/session/store.txt", "src/session/sessions.txt"],
+    );
+    git(&root, &["commit", "--quiet", "-m", "rename the store"]);
+    let out = verify(&root, &config, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["rule"], "boundary-changed");
+    assert_eq!(findings[0]["severity"], "hint");
+    let message = findings[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("T001 was verified at")
+            && message.contains("1 commit(s)")
+            && message.contains("src/session/sessions.txt"),
+        "{message}"
+    );
+
+    // A stamp from a history this clone lacks.
+    let text = std::fs::read_to_string(root.join("specs/001-sessions/tasks.md")).expect("read");
+    let text = text.replacen(head.trim(), "0123456789ab", 1);
+    write(&root, "specs/001-sessions/tasks.md", &text);
+    let out = verify(&root, &config, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let unknown = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("0123456789ab"))
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(unknown["severity"], "info", "{report}");
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cannot be told")
+    );
+}

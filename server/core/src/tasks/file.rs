@@ -129,6 +129,16 @@ pub struct FileTask {
     pub subtree_end: usize,
 }
 
+impl FileTask {
+    /// The commit a `<!-- sw:verified COMMIT -->` line under the task names.
+    pub fn verified(&self) -> Option<&str> {
+        self.extra
+            .iter()
+            .find_map(|l| VERIFIED.captures(l)?.get(1))
+            .map(|m| m.as_str())
+    }
+}
+
 /// A checkbox line without a task id: a step of a task written as a heading, or a plain to-do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -159,6 +169,11 @@ static LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[(P|US-?\d+)\]\s*").expect("static regex"));
 static SOURCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*<!--\s*sw:(\S+)\s*-->\s*$").expect("static regex"));
+/// `<!-- sw:verified COMMIT -->` under a task: `specwright verify --stamp` saw it verified at
+/// that commit.
+pub(crate) static VERIFIED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*<!--\s*sw:verified\s+([0-9a-f]{7,40})\s*-->\s*$").expect("static regex")
+});
 static COVERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s+\(((?:[A-Z]+-?\d+(?:\.\d+)*)(?:,\s*[A-Z]+-?\d+(?:\.\d+)*)*)\)$")
         .expect("static regex")

@@ -12,7 +12,7 @@ pub mod render;
 pub use covers::{Covers, cover_of};
 pub use file::{FileTask, Status, Step, TaskFormat, TaskValue, TasksFile, looks_like_glob, parse};
 pub use headings::headings;
-pub use render::{checkbox_edit, render};
+pub use render::{checkbox_edit, render, stamp_edit};
 
 use crate::span::Span;
 use crate::syntax::{Checkbox, IdKind, IdRole, SpecDoc, normalize};

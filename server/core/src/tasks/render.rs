@@ -109,6 +109,42 @@ pub fn checkbox_edit(text: &str, id: &str, status: Status) -> Option<crate::Text
     })
 }
 
+/// The edit that records on task `id` that it was verified at `commit`: its
+/// `<!-- sw:verified … -->` line replaced, or one added under the task line (indented as its
+/// detail lines). `None` when the task is not there or already says so.
+pub fn stamp_edit(text: &str, id: &str, commit: &str) -> Option<crate::TextEdit> {
+    let file = parse(text, TaskFormat::SpecKit);
+    let task = file.tasks.iter().find(|t| t.value.id == id)?;
+    if task.verified() == Some(commit) {
+        return None;
+    }
+    let line = format!("{}  <!-- sw:verified {commit} -->", task.indent);
+    let mut at = task.start;
+    for l in text[task.start..task.end.min(text.len())].split_inclusive('\n') {
+        if super::file::VERIFIED.is_match(l.trim_end_matches(['\n', '\r'])) {
+            let end = at + l.trim_end_matches(['\n', '\r']).len();
+            return Some(crate::TextEdit {
+                span: crate::Span::new(at, end),
+                new_text: line,
+            });
+        }
+        at += l.len();
+    }
+    let line_end = text[task.start..]
+        .find('\n')
+        .map_or(text.len(), |i| task.start + i);
+    let newline = if text[..line_end].ends_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let end = line_end - usize::from(newline == "\r\n");
+    Some(crate::TextEdit {
+        span: crate::Span::new(end, end),
+        new_text: format!("{newline}{line}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +211,33 @@ mod tests {
         let kiro = "- [ ] 1. Parent\n  - [ ] 1.1 Child\n";
         let e = checkbox_edit(kiro, "1.1", Status::Running).expect("edit");
         assert_eq!((e.span.start, e.new_text.as_str()), (21, "-"));
+    }
+
+    #[test]
+    fn a_stamp_is_added_under_the_task_then_replaced_and_read_back() {
+        let text = "# Tasks\n\n- [x] T001 Store sessions (FR-001)\n  - Boundary: src/session/**\n- [ ] T002 Expire them\n";
+        let apply = |t: &str, e: crate::TextEdit| {
+            format!("{}{}{}", &t[..e.span.start], e.new_text, &t[e.span.end..])
+        };
+        let once = apply(text, stamp_edit(text, "T001", "abc1234").expect("edit"));
+        assert_eq!(
+            once,
+            "# Tasks\n\n- [x] T001 Store sessions (FR-001)\n  <!-- sw:verified abc1234 -->\n  - Boundary: src/session/**\n- [ ] T002 Expire them\n"
+        );
+        let file = parse(&once, TaskFormat::SpecKit);
+        assert_eq!(file.tasks[0].verified(), Some("abc1234"));
+        assert_eq!(
+            file.tasks[0].value.boundary,
+            vec!["src/session/**".to_string()]
+        );
+        assert_eq!(file.tasks[1].verified(), None);
+        assert!(stamp_edit(&once, "T001", "abc1234").is_none());
+        let twice = apply(&once, stamp_edit(&once, "T001", "def5678").expect("edit"));
+        assert_eq!(twice.matches("sw:verified").count(), 1);
+        assert_eq!(
+            parse(&twice, TaskFormat::SpecKit).tasks[0].verified(),
+            Some("def5678")
+        );
+        assert!(stamp_edit(text, "T999", "abc1234").is_none());
     }
 }
