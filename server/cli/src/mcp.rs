@@ -313,26 +313,9 @@ impl Specwright {
         } else {
             given.parent().map(Path::to_path_buf).unwrap_or(given)
         };
-        let mut index = specwright_core::index::WorkspaceIndex::default();
-        let members = std::fs::read_dir(&folder)
-            .map_err(|e| bad(format!("{}: {e}", args.folder)))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && specwright_workspace::is_markdown(p));
-        for path in members {
-            let loaded = specwright_workspace::config_for(&path)
-                .map_err(|e| bad(format!("{}: {e}", self.relative(&path))))?;
-            let config = loaded.resolve(&Default::default());
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            let location = specwright_workspace::location_of(&path);
-            index.insert(location, loaded.facts(&config, &path, &text));
-        }
-        let key = specwright_core::index::folder_of(&specwright_workspace::location_of(
-            &folder.join("x.md"),
-        ));
+        let index = specwright_workspace::folder_index(&folder)
+            .map_err(|e| bad(format!("{}: {e}", args.folder)))?;
+        let key = specwright_workspace::folder_key(&folder);
         let table = specwright_core::ide::coverage_table(&index, &key);
         let rows: Vec<serde_json::Value> = table
             .rows

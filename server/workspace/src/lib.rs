@@ -212,6 +212,32 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "mdx"))
 }
 
+/// The workspace index of one folder's Markdown documents (not its subfolders'), each read with
+/// the configuration that governs it: what a feature folder's cross-file questions (coverage)
+/// are answered from. Unreadable files are left out.
+pub fn folder_index(dir: &Path) -> std::io::Result<WorkspaceIndex> {
+    let mut index = WorkspaceIndex::default();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        if !path.is_file() || !is_markdown(&path) {
+            continue;
+        }
+        let loaded = config_for(&path)?;
+        let config = loaded.resolve(&ConfigFile::default());
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        index.insert(location_of(&path), loaded.facts(&config, &path, &text));
+    }
+    Ok(index)
+}
+
+/// The index folder key of `dir` (the folder its documents' locations share).
+pub fn folder_key(dir: &Path) -> String {
+    specwright_core::index::folder_of(&location_of(&dir.join("x.md")))
+}
+
 /// Markdown files under `dir`, honouring `.gitignore` and friends, in path order.
 pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
