@@ -229,6 +229,74 @@ pub async fn drift(project: &Project) -> Vec<Drift> {
     out
 }
 
+/// A done task whose covered requirements no test file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untested {
+    pub task: String,
+    /// 0-based line of the task in the tasks file.
+    pub line: usize,
+    /// The requirement ids no file of `[verify] tests` mentions.
+    pub ids: Vec<String>,
+}
+
+/// With `[verify] tests = [globs]` configured: for each done task, the requirements it covers
+/// (ids with letters: `FR-001`, `REQ-3`; Kiro's bare numbers name nothing a test would) that no
+/// tracked test file names, in any spelling of the id (`FR-001`, `FR001`, `FR-1`). `None`
+/// without the setting.
+pub async fn untested(project: &Project) -> Option<Vec<Untested>> {
+    let globs = project.config.file.verify.as_ref()?.tests.as_ref()?;
+    let root = &project.root;
+    let specs: Vec<String> = globs.iter().map(|g| format!(":(glob){g}")).collect();
+    let mut ls = vec!["ls-files", "--"];
+    ls.extend(specs.iter().map(String::as_str));
+    let listed = git::git(root, &ls).await.unwrap_or_default();
+    let texts: Vec<String> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter_map(|rel| std::fs::read(root.join(rel)).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    let mut out = Vec::new();
+    for j in done(project) {
+        let ids: Vec<String> = j
+            .covers
+            .iter()
+            .filter(|id| id.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .filter(|id| {
+                let Some(pattern) = spellings(id) else {
+                    return false;
+                };
+                !texts.iter().any(|t| pattern.is_match(t))
+            })
+            .cloned()
+            .collect();
+        if !ids.is_empty() {
+            out.push(Untested {
+                task: j.id.clone(),
+                line: j.line,
+                ids,
+            });
+        }
+    }
+    Some(out)
+}
+
+/// `FR-001` as a test would write it: `FR-001`, `FR001`, `FR_001`, `fr-1`, a word of its own.
+fn spellings(id: &str) -> Option<regex::Regex> {
+    let split = id.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, number) = id.split_at(split);
+    let prefix = prefix.trim_end_matches(['-', '_']);
+    let number = number.trim_start_matches('0');
+    let number = if number.is_empty() { "0" } else { number };
+    regex::Regex::new(&format!(
+        r"(?i)(?:^|[^A-Za-z0-9]){}[-_]?0*{}(?:$|[^0-9])",
+        regex::escape(prefix),
+        regex::escape(number)
+    ))
+    .ok()
+}
+
 /// The commit HEAD points at, short.
 pub async fn head(root: &Path) -> Option<String> {
     git::git(root, &["rev-parse", "--short=12", "HEAD"])
@@ -253,4 +321,25 @@ async fn added_in(root: &Path, tasks_rel: &str, job: &Job) -> Option<String> {
         .next()
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spellings;
+
+    #[test]
+    fn an_id_is_found_in_the_spellings_tests_use() {
+        let p = spellings("FR-001").expect("pattern");
+        for hit in [
+            "test_fr001_export",
+            "// covers FR-001",
+            "fr_1 works",
+            "FR-0001",
+        ] {
+            assert!(p.is_match(hit), "{hit}");
+        }
+        for miss in ["FR-0010", "XFR-001", "FR-12", "SC-001"] {
+            assert!(!p.is_match(miss), "{miss}");
+        }
+    }
 }

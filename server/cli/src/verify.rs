@@ -78,6 +78,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         let scratch =
             std::env::temp_dir().join(format!("specwright-verify-{}-{n}", std::process::id()));
         let drift = verify::drift(&project).await;
+        let untested = verify::untested(&project).await.unwrap_or_default();
         let verdicts = verify::verify(&project, &scratch, args.timeout).await;
         let text = project.tasks_text.clone();
         let shown = path.to_string_lossy().replace('\\', "/");
@@ -130,6 +131,27 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 severity,
                 message,
                 format!("Is {} still done after these changes?", d.task),
+            ));
+        }
+        let tests = project
+            .config
+            .file
+            .verify
+            .as_ref()
+            .and_then(|v| v.tests.clone())
+            .unwrap_or_default()
+            .join(", ");
+        for u in untested {
+            let ids = u.ids.join(", ");
+            report.findings.push(on_line(
+                u.line,
+                "untested-requirement",
+                Severity::Warning,
+                format!(
+                    "{} is marked done, but no test file ({tests}) names {ids}",
+                    u.task
+                ),
+                format!("Which test shows that {ids} works?"),
             ));
         }
         let verified_now: Vec<String> = verdicts

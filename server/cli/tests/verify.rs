@@ -260,3 +260,47 @@ fn a_stamped_task_whose_boundary_changed_since_is_reported() {
             .contains("cannot be told")
     );
 }
+
+/// With `[verify] tests` configured, a done task's requirement that no test file names is
+/// untested-requirement; one a test names (in any spelling of its id) is not.
+#[test]
+fn a_done_tasks_requirement_no_test_names_is_untested() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    write(
+        &root,
+        "specwright.toml",
+        "[verify]\ntests = [\"tests/**\"]\n",
+    );
+    write(
+        &root,
+        "specs/001-sessions/tasks.md",
+        "# Tasks: Sessions\n\n- [x] T001 Store and expire sessions (FR-001, FR-002)\n  - Boundary: src/**\n- [ ] T002 Sign tokens (FR-003)\n",
+    );
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "tasks"]);
+    write(&root, "src/session.txt", "the store\n");
+    write(
+        &root,
+        "tests/session_test.py",
+        "def test_fr001_store():\n    pass\n",
+    );
+    // Untracked test files do not count: CI would not have them.
+    write(&root, "tests/draft_test.py", "# FR-002\n");
+    git(&root, &["add", "src", "tests/session_test.py"]);
+    git(&root, &["commit", "--quiet", "-m", "the work"]);
+    let out = verify(&root, &config, &["--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{report} {stderr}");
+    assert_eq!(findings[0]["rule"], "untested-requirement");
+    assert_eq!(
+        findings[0]["message"],
+        "T001 is marked done, but no test file (tests/**) names FR-002"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

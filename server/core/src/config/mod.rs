@@ -66,6 +66,18 @@ pub struct ConfigFile {
     pub dispatch: Option<DispatchConfig>,
     /// Coding agents by name, each with its kind (`acp`, `claude`, `codex`, `gemini`, `command`).
     pub agents: Option<BTreeMap<String, AgentConfig>>,
+    /// What `specwright verify` checks beyond checks and boundaries.
+    pub verify: Option<VerifyConfig>,
+}
+
+/// `[verify]`.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct VerifyConfig {
+    /// Globs (repository-relative) of the test files: each requirement a done task covers must
+    /// be named (its id) in at least one of them, else `untested-requirement`.
+    pub tests: Option<Vec<String>>,
 }
 
 /// The rules on by default; see [`ConfigFile::rule_set`].
@@ -338,6 +350,7 @@ pub const KEYS: &[&str] = &[
     "boundaries",
     "dispatch",
     "agents",
+    "verify",
 ];
 
 /// A problem in a configuration source, located in the `specwright.toml` text when it came
@@ -396,6 +409,7 @@ impl ConfigFile {
             decompose: self.decompose.or_else(|| lower.decompose.clone()),
             boundaries: self.boundaries.or_else(|| lower.boundaries.clone()),
             dispatch: self.dispatch.or_else(|| lower.dispatch.clone()),
+            verify: self.verify.or_else(|| lower.verify.clone()),
             agents: match (self.agents, &lower.agents) {
                 (Some(mine), Some(theirs)) => {
                     let mut merged = theirs.clone();
@@ -700,6 +714,11 @@ exclude = ["**/node_modules/**", "**/target/**"]
 # Component names used in `_Boundary: AuthService_` task lines, and the globs they stand for.
 [boundaries]
 # AuthService = ["src/auth/**"]
+
+# `specwright verify`: the test files each requirement a done task covers must be named in
+# (by its id, in any spelling: FR-001, fr001, FR_1), else untested-requirement.
+[verify]
+# tests = ["tests/**", "**/*_test.go"]
 "#,
         includes = includes.join(", ")
     )
