@@ -114,6 +114,9 @@ async def test_every_answer_is_typed_and_inside_its_document(client: LanguageCli
             assert any(d.range.start.line >= 4 for d in diags), "no finding on the emoji lines"
         for d in diags:
             check_range(text, d.range, enc, f"{uri} diagnostic {d.code}")
+            for r in d.related_information or []:
+                target = r.location.uri
+                check_range(text_of(target, texts), r.location.range, enc, f"{target} related")
             hover = await client.text_document_hover_async(
                 types.HoverParams(text_document=ident, position=d.range.start)
             )

@@ -1981,3 +1981,64 @@ fn an_untitled_document_renames_its_own_mentions() {
     );
     s.stop();
 }
+
+/// A value that contradicts another points at it (relatedInformation, to clients that take it)
+/// and offers to align with it.
+#[test]
+fn a_contradicting_value_points_at_the_other_and_offers_to_align() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.md");
+    let text = "# Implementation Plan: Drafts\n\n## Summary\n\nLocal saves are debounced: the save debounce is 500 ms.\nThe queue writes each change with a save debounce of 250 ms.\n";
+    std::fs::write(&plan, text).unwrap();
+    let uri = format!("file://{}", plan.display());
+    let mut caps = push_caps(&["utf-16"]);
+    caps["textDocument"] = json!({ "publishDiagnostics": { "relatedInformation": true } });
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", dir.path().display())),
+        caps,
+        Value::Null,
+    );
+    s.open(&uri, "markdown", text);
+    let diags = s.diagnostics(&uri, None);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "conflicting-value")
+        .unwrap_or_else(|| panic!("{diags:#?}"))
+        .clone();
+    assert_eq!(d["range"]["start"]["line"], 5, "{d}");
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri.as_str());
+    assert_eq!(related["location"]["range"]["start"]["line"], 4, "{d}");
+    assert_eq!(related["message"], "the save debounce is 500 ms here");
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": d["range"], "context": { "diagnostics": [d], "only": ["quickfix"] } }),
+    );
+    let align = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Use 500 ms here"))
+        })
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let edit = &align["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(edit["newText"], "500 ms");
+    s.stop();
+
+    // A client that does not take related information gets none.
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", dir.path().display())),
+        push_caps(&["utf-16"]),
+        Value::Null,
+    );
+    s.open(&uri, "markdown", text);
+    let diags = s.diagnostics(&uri, None);
+    assert!(
+        diags.iter().all(|d| d.get("relatedInformation").is_none()),
+        "{diags:#?}"
+    );
+    s.stop();
+}

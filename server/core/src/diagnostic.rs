@@ -89,6 +89,16 @@ pub struct Fix {
     pub edits: Vec<TextEdit>,
 }
 
+/// Another place a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// The document, as the workspace index keys it; `None`: the finding's own document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub span: Span,
+    pub message: String,
+}
+
 /// One finding of one rule in one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -103,6 +113,9 @@ pub struct Diagnostic {
     pub question: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<Fix>,
+    /// The other places the finding is about (the statement a value contradicts).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
     /// A weaker form of the rule's finding (a numbering gap, a date in the future): reported
     /// as a hint whatever severity the rule is configured at, unless the rule is off.
     #[serde(skip)]
@@ -119,6 +132,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             question: None,
             fixes: Vec::new(),
+            related: Vec::new(),
             demoted: false,
         }
     }
@@ -136,6 +150,11 @@ impl Diagnostic {
 
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
         self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Diagnostic {
+        self.related.push(related);
         self
     }
 }

@@ -345,6 +345,10 @@ fn moved(mut d: Diagnostic, f: impl Fn(usize) -> usize) -> Diagnostic {
             e.span = Span::new(f(e.span.start), f(e.span.end));
         }
     }
+    // Places in this document move with it; other documents' stay where they are.
+    for r in d.related.iter_mut().filter(|r| r.location.is_none()) {
+        r.span = Span::new(f(r.span.start), f(r.span.end));
+    }
     d
 }
 

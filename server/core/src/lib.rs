@@ -33,7 +33,7 @@ pub mod words;
 
 pub use analysis::{Analysis, AnalysisInput, analyze};
 pub use config::{Config, ConfigDiagnostic, ConfigFile};
-pub use diagnostic::{Diagnostic, Fix, Severity, TextEdit};
+pub use diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit};
 pub use kind::{DocKind, Family};
 pub use span::Span;
 pub use syntax::SpecDoc;

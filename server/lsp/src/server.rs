@@ -93,6 +93,8 @@ pub(crate) struct Offers {
     /// Registering file watchers dynamically
     /// (`workspace.didChangeWatchedFiles.dynamicRegistration`).
     pub watch_registration: bool,
+    /// `relatedInformation` on diagnostics.
+    pub related_information: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,12 +392,20 @@ fn config_diagnostics(rope: &Rope, diags: &[ConfigDiagnostic], enc: Encoding) ->
         .collect()
 }
 
+/// Where a finding's related places are: its own document's URI and rope, and how to reach the
+/// others (open buffers first, then the disk). `None`: the client takes no related information.
+struct RelatedTo<'a> {
+    uri: &'a Uri,
+    open: &'a dyn Fn(&Uri) -> Option<Rope>,
+}
+
 fn to_lsp_diagnostic(
     rope: &Rope,
     d: &specwright_core::Diagnostic,
     enc: Encoding,
     version: i32,
     docs_url: Option<&str>,
+    related: Option<&RelatedTo<'_>>,
 ) -> Option<Diagnostic> {
     let severity = convert::severity(d.severity)?;
     // The clarification marker every finding with a question offers is made in
@@ -428,6 +438,21 @@ fn to_lsp_diagnostic(
             "question": d.question,
             "fixes": fixes,
         })),
+        related_information: related.filter(|_| !d.related.is_empty()).map(|to| {
+            d.related
+                .iter()
+                .filter_map(|r| {
+                    let location = match &r.location {
+                        None => Location::new(to.uri.clone(), convert::range(rope, r.span, enc)),
+                        Some(loc) => navigation::location(loc, r.span, enc, &to.open)?,
+                    };
+                    Some(DiagnosticRelatedInformation {
+                        location,
+                        message: r.message.clone(),
+                    })
+                })
+                .collect()
+        }),
         ..Default::default()
     })
 }

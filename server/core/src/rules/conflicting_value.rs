@@ -1,7 +1,7 @@
 //! `conflicting-value`: one subject given incompatible values within a feature folder.
 
 use super::{Context, Rule, RuleDoc, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Related, Severity, TextEdit};
 use crate::kind::DocKind;
 use crate::quantities::Quantity;
 use crate::syntax::SpecDoc;
@@ -19,7 +19,8 @@ normalises their units (ms, s, min, h; KB, MB, GB, KiB, MiB, GiB; %) and compare
 as intervals: \"≤ 200 ms\" and \"within 300 ms\" can both hold, \"at least 90 %\" and \"85 %\" cannot, \"300 ms\" and \
 \"0.3 s\" are one value. The finding is on the statement with less authority — a requirements document or spec \
 outranks a design, plan or ADR, which outranks tasks and everything else; between equals, the later one — and names \
-the other statement and where it is. Paragraphs and items holding examples (\"e.g.\", \"for example\", \"such as\"), \
+the other statement and where it is (in editors, as related information that goes to it). When both are plain values \
+(\"500 ms\", \"250 ms\"), a quick fix aligns this one with the other; a bound is left to its author to reword. Paragraphs and items holding examples (\"e.g.\", \"for example\", \"such as\"), \
 estimates (\"~30 minutes\", \"about 2 s\"), states meant to change and settings (\"currently\", \"baseline\", \"target\", \
 \"default\", \"configurable\") and values on one line are not compared; nor are documents of unknown kind (reports, READMEs: they compare before \
 and after), and an ADR only with itself (each record is its own decision).",
@@ -83,7 +84,7 @@ impl Rule for ConflictingValue {
                         && q.contradicts(o)
                         && line_of(o.span) != line_of(q.span)
                 })
-                .map(|o| (format!("line {}", line_of(o.span)), o));
+                .map(|o| (format!("line {}", line_of(o.span)), None, o));
             let outside = || {
                 siblings.iter().find_map(|(loc, f)| {
                     let theirs = authority(f.kind);
@@ -97,30 +98,49 @@ impl Rule for ConflictingValue {
                     f.quantities
                         .iter()
                         .find(|o| same_subject(q, o) && q.contradicts(o))
-                        .map(|o| (super::boundaries::file_name(loc).to_string(), o))
+                        .map(|o| {
+                            let name = super::boundaries::file_name(loc).to_string();
+                            (name, Some(loc.to_string()), o)
+                        })
                 })
             };
-            let Some((where_, other)) = inside.or_else(outside) else {
+            let Some((where_, location, other)) = inside.or_else(outside) else {
                 continue;
             };
             let subject = match &q.qualifier {
                 Some(x) => format!("{x} {}", q.subject),
                 None => q.subject.clone(),
             };
-            out.push(
-                Diagnostic::new(
-                    META.id,
-                    q.span,
-                    format!(
-                        "the {subject} is {} here and {} in {where_}",
-                        q.text, other.text
-                    ),
-                )
-                .with_question(format!(
-                    "Which is it for the {subject}: {} or {}?",
+            let mut d = Diagnostic::new(
+                META.id,
+                q.span,
+                format!(
+                    "the {subject} is {} here and {} in {where_}",
                     q.text, other.text
-                )),
-            );
+                ),
+            )
+            .with_question(format!(
+                "Which is it for the {subject}: {} or {}?",
+                q.text, other.text
+            ))
+            .with_related(Related {
+                location,
+                span: other.span,
+                message: format!("the {subject} is {} here", other.text),
+            });
+            // Two plain values ("500 ms", "250 ms") align by replacing one with the other; a
+            // bound ("at least 90 %") is reworded by its author.
+            let plain = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
+            if plain(&q.text) && plain(&other.text) {
+                d = d.with_fix(Fix {
+                    title: format!("Use {} here, as {where_} says", other.text),
+                    edits: vec![TextEdit {
+                        span: q.span,
+                        new_text: other.text.clone(),
+                    }],
+                });
+            }
+            out.push(d);
         }
         out
     }

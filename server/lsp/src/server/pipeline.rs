@@ -124,11 +124,14 @@ impl Backend {
                     let docs_url = config
                         .docs_url()
                         .map(|u| u.trim_end_matches('/').to_string());
+                    let open = |u: &Uri| self.inner.docs.get(u).map(|d| d.rope.clone());
+                    let to = RelatedTo { uri, open: &open };
+                    let related = self.offers().related_information.then_some(&to);
                     diagnostics = a
                         .diagnostics
                         .iter()
                         .filter_map(|d| {
-                            to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref())
+                            to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref(), related)
                         })
                         .collect();
                     // Pull clients get dispatch outcomes pushed on their own (see
@@ -220,7 +223,15 @@ impl Backend {
                 .parts
                 .diagnostics()
                 .iter()
-                .filter_map(|d| to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref()))
+                .filter_map(|d| {
+                    let open = |u: &Uri| this.inner.docs.get(u).map(|d| d.rope.clone());
+                    let to = RelatedTo {
+                        uri: &uri,
+                        open: &open,
+                    };
+                    let related = this.offers().related_information.then_some(&to);
+                    to_lsp_diagnostic(&rope, d, enc, version, docs_url.as_deref(), related)
+                })
                 .collect();
             Some((version, diagnostics))
         });
