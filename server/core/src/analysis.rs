@@ -124,8 +124,14 @@ pub(crate) fn run(
         kind: classification.kind,
         family: classification.family,
     };
+    // An archived OpenSpec change is history: its facts are kept, its text is not reviewed.
+    let archived = input
+        .path
+        .or(input.location)
+        .is_some_and(crate::openspec::archived);
     let enabled: Vec<(&dyn rules::Rule, Severity)> = rules::registry()
         .iter()
+        .filter(|_| !archived)
         .map(|rule| {
             let meta = rule.meta();
             (*rule, input.config.rule_severity(meta))

@@ -86,6 +86,13 @@ pub fn same_name(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
 }
 
+/// Whether the document is part of an archived OpenSpec change (`…/changes/archive/…`):
+/// history, applied and closed, that nobody will act on.
+pub fn archived(path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    path.starts_with("changes/archive/") || path.contains("/changes/archive/")
+}
+
 /// For a live change's delta spec, `(root, change, capability)`: `…/openspec/changes/add-sso/
 /// specs/auth/spec.md` → (`…/openspec`, `add-sso`, `auth`). Archived changes are history (their
 /// deltas were applied, so the main spec no longer matches them): `None`.
@@ -130,6 +137,15 @@ mod tests {
         assert_eq!(
             delta_location("/w/openspec/changes/archive/2025-01-01-x/specs/auth/spec.md"),
             None
+        );
+        assert!(archived(
+            "openspec/changes/archive/2025-01-01-x/proposal.md"
+        ));
+        assert!(archived("changes/archive/x/tasks.md"));
+        assert!(!archived("openspec/changes/add-sso/proposal.md"));
+        assert!(
+            !archived("docs/archive/notes.md"),
+            "only OpenSpec's changes archive"
         );
         assert_eq!(delta_location("/w/openspec/specs/auth/spec.md"), None);
     }
