@@ -68,6 +68,10 @@ const RULES: &str = "specwright://rules/";
 
 const MAX_TEXT: usize = 8 * 1024 * 1024;
 
+/// The longest request line read: larger than any text `check` takes, so that an oversized
+/// one is answered with an error rather than dropped. Longer lines are dropped (and logged).
+const LINE_LIMIT: usize = 128 * 1024 * 1024;
+
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct QuestionsArgs {
     /// The document, relative to the workspace root.
@@ -450,10 +454,119 @@ impl ServerHandler for Specwright {
 pub fn run() -> anyhow::Result<std::process::ExitCode> {
     let root = std::fs::canonicalize(std::env::current_dir()?)?;
     crate::dispatch::runtime()?.block_on(async move {
-        let service = Specwright::new(root)
-            .serve(rmcp::transport::stdio())
-            .await?;
+        // The SDK reads from and writes to pipes of ours: a line that is not JSON, or longer
+        // than LINE_LIMIT, gets a JSON-RPC error here (the SDK would drop it without a word),
+        // and one writer puts both its answers and ours on stdout, a whole line at a time.
+        let (to_sdk, sdk_in) = tokio::io::duplex(1 << 20);
+        let (sdk_out, from_sdk) = tokio::io::duplex(1 << 20);
+        let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let reader = tokio::spawn(read_requests(tokio::io::stdin(), to_sdk, errors_tx));
+        let writer = tokio::spawn(write_answers(from_sdk, errors_rx, tokio::io::stdout()));
+        let transport = rmcp::transport::async_rw::AsyncRwTransport::new_server(sdk_in, sdk_out)
+            .with_max_line_length(LINE_LIMIT);
+        let service = Specwright::new(root).serve(transport).await?;
         service.waiting().await?;
+        reader.abort();
+        let _ = writer.await;
         Ok(std::process::ExitCode::SUCCESS)
     })
+}
+
+/// Passes each request line from `input` to the SDK; answers a line that is not JSON, or is
+/// longer than LINE_LIMIT, with a JSON-RPC error of its own.
+async fn read_requests(
+    input: impl tokio::io::AsyncRead + Unpin,
+    mut to_sdk: impl tokio::io::AsyncWrite + Unpin,
+    errors: tokio::sync::mpsc::UnboundedSender<String>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut input = tokio::io::BufReader::new(input);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let mut oversized = false;
+        // One line, never more than LINE_LIMIT of it in memory.
+        loop {
+            let chunk = match input.fill_buf().await {
+                Ok(c) => c,
+                Err(_) => return,
+            };
+            if chunk.is_empty() {
+                if line.is_empty() && !oversized {
+                    let _ = to_sdk.shutdown().await;
+                    return;
+                }
+                break;
+            }
+            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !oversized && line.len() + take <= LINE_LIMIT {
+                line.extend_from_slice(&chunk[..take]);
+            } else {
+                oversized = true;
+                line.clear();
+            }
+            input.consume(take);
+            if done {
+                break;
+            }
+        }
+        let error = |code: i32, message: String| {
+            serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": { "code": code, "message": message } })
+                .to_string()
+        };
+        if oversized {
+            let _ = errors.send(error(
+                -32600,
+                format!("a request over {LINE_LIMIT} bytes was dropped"),
+            ));
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Err(e) = serde_json::from_slice::<serde_json::Value>(&line) {
+            let _ = errors.send(error(-32700, format!("parse error: {e}")));
+            continue;
+        }
+        if !line.ends_with(b"\n") {
+            line.push(b'\n');
+        }
+        if to_sdk.write_all(&line).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes the SDK's answers and our errors to `out`, each a whole line.
+async fn write_answers(
+    from_sdk: impl tokio::io::AsyncRead + Unpin,
+    mut errors: tokio::sync::mpsc::UnboundedReceiver<String>,
+    mut out: impl tokio::io::AsyncWrite + Unpin,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut answers = tokio::io::BufReader::new(from_sdk).lines();
+    let mut errors_open = true;
+    loop {
+        let line = tokio::select! {
+            answer = answers.next_line() => match answer {
+                Ok(Some(l)) => l,
+                _ => break,
+            },
+            error = errors.recv(), if errors_open => match error {
+                Some(e) => e,
+                None => {
+                    errors_open = false;
+                    continue;
+                }
+            },
+        };
+        if out.write_all(format!("{line}\n").as_bytes()).await.is_err()
+            || out.flush().await.is_err()
+        {
+            break;
+        }
+    }
 }

@@ -244,3 +244,88 @@ fn dispatch_plan_is_a_dry_run() {
         1
     );
 }
+
+/// Bad input over the wire: a 50 MB text, a line that is not JSON, arguments of the wrong type:
+/// each answered with a clear error, and the server goes on serving.
+#[test]
+fn bad_requests_are_answered_and_the_server_keeps_serving() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .arg("mcp")
+        .current_dir(&examples)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("specwright mcp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    let recv = || {
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("an answer within 60 s")
+    };
+    let send = |stdin: &mut std::process::ChildStdin, line: String| {
+        stdin.write_all(line.as_bytes()).expect("write");
+        stdin.write_all(b"\n").expect("write");
+        stdin.flush().expect("flush");
+    };
+    send(&mut stdin, serde_json::json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}).to_string());
+    assert_eq!(recv()["id"], 1);
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"}).to_string(),
+    );
+    let big = "x".repeat(50 * 1024 * 1024);
+    send(&mut stdin, serde_json::json!({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"check","arguments":{"text": big, "path":"draft.md"}}}).to_string());
+    let answer = recv();
+    assert_eq!(answer["id"], 2);
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over the") && m.contains("limit")),
+        "{answer}"
+    );
+    send(&mut stdin, "{not json".into());
+    let parse = recv();
+    assert_eq!(parse["error"]["code"], -32700, "{parse}");
+    assert!(parse["id"].is_null(), "{parse}");
+    send(&mut stdin, serde_json::json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"check","arguments":{"paths":"not a list"}}}).to_string());
+    let wrong = recv();
+    assert_eq!(wrong["id"], 3);
+    assert!(
+        wrong.get("error").is_some() || wrong["result"]["isError"] == true,
+        "{wrong}"
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc":"2.0","id":4,"method":"tools/list"}).to_string(),
+    );
+    let listed = recv();
+    assert_eq!(listed["id"], 4);
+    assert!(
+        listed["result"]["tools"]
+            .as_array()
+            .is_some_and(|t| t.len() == 8)
+    );
+    drop(stdin);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("specwright mcp did not end when its input closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
