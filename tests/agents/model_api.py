@@ -181,7 +181,7 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(c, dict) and c.get("type") == "tool_result"
         )
         # At most a tool search and a check: a refused call is not retried forever.
-        if asked and "files_checked" not in text and results < 2:
+        if asked and "filesChecked" not in text and results < 2:
             if checker:
                 return self.anthropic_tool(body, checker, {"paths": [asked.group(1)]})
             # Claude Code defers MCP tools: their schemas are loaded through ToolSearch first.

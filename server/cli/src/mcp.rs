@@ -7,8 +7,9 @@
 //! resource. Every path is confined to the workspace root the server started in; a bad input is
 //! a tool error naming it.
 
+use crate::output::json::JsonReport;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::handler::server::wrapper::Parameters;
+use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::model::{
     CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
     ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
@@ -146,12 +147,12 @@ impl Specwright {
 #[tool_router]
 impl Specwright {
     #[tool(
-        description = "Check Markdown specifications (files or folders of the workspace): the findings worth acting on, each with its rule, severity, message, the question to answer and its place (1-based line and column)."
+        description = "Check Markdown specifications (files or folders of the workspace, or a text not yet written with the path it will have): the findings worth acting on, each with its rule, severity, message, the question to answer, its place (1-based line and column) and its fixes; the same JSON as `specwright check --format json`."
     )]
     async fn check(
         &self,
         Parameters(args): Parameters<CheckArgs>,
-    ) -> Result<CallToolResult, ErrorData> {
+    ) -> Result<Json<JsonReport>, ErrorData> {
         let report = match (args.text, args.path) {
             (Some(text), Some(path)) => {
                 if text.len() > MAX_TEXT {
@@ -176,29 +177,7 @@ impl Specwright {
                 check::run(&paths).map_err(|e| bad(format!("{e:#}")))?
             }
         };
-        let findings: Vec<serde_json::Value> = report
-            .findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "path": Path::new(&f.path).strip_prefix(&self.root).map_or(f.path.clone(), |p| p.to_string_lossy().into_owned()),
-                    "rule": f.rule,
-                    "severity": f.severity.to_string(),
-                    "message": f.message,
-                    "question": f.question,
-                    "line": f.start.0, "column": f.start.1,
-                    "end_line": f.end.0, "end_column": f.end.1,
-                })
-            })
-            .collect();
-        let body = json!({
-            "files_checked": report.files_checked,
-            "findings": findings,
-            "errors": report.errors,
-        });
-        Ok(CallToolResult::success(vec![ContentBlock::text(
-            body.to_string(),
-        )]))
+        Ok(Json(JsonReport::of(&report, Some(&self.root))))
     }
 
     #[tool(

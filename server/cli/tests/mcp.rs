@@ -63,6 +63,17 @@ fn every_tool_answers_the_mcp_inspector() {
         assert!(names.contains(&n), "{names:?}");
     }
 
+    // `check` answers with the type `check --format json` writes, and says so in its schema.
+    let check = listed["tools"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "check"))
+        .expect("check");
+    assert!(
+        check["outputSchema"]["properties"]["filesChecked"].is_object()
+            && check["outputSchema"]["properties"]["findings"].is_object(),
+        "{check}"
+    );
+
     let call = |args: &[&str]| {
         let mut a = vec!["--method", "tools/call"];
         a.extend_from_slice(args);
@@ -80,7 +91,7 @@ fn every_tool_answers_the_mcp_inspector() {
     assert!(
         findings.iter().any(|f| f["rule"] == "conflicting-value"
             && f["path"] == "spec-kit/specs/001-offline-drafts/plan.md"
-            && f["line"] == 10),
+            && f["start"]["line"] == 10),
         "{report}"
     );
 
@@ -140,7 +151,7 @@ fn every_tool_answers_the_mcp_inspector() {
     assert!(
         report["findings"].as_array().is_some_and(|f| f
             .iter()
-            .any(|x| x["rule"] == "incomplete-marker" && x["line"] == 3)),
+            .any(|x| x["rule"] == "incomplete-marker" && x["start"]["line"] == 3)),
         "{report}"
     );
     assert!(

@@ -258,7 +258,7 @@ fn claude_code_feeds_the_hooks_and_the_mcp_servers_findings_to_the_model() {
         "the check tool was never offered"
     );
     assert!(
-        log.contains("files_checked") && log.contains("incomplete-marker"),
+        log.contains("filesChecked") && log.contains("incomplete-marker"),
         "the model never read the check tool's findings"
     );
 }

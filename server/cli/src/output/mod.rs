@@ -2,7 +2,7 @@
 
 mod github;
 mod human;
-mod json;
+pub mod json;
 mod sarif;
 
 use crate::check::Report;
