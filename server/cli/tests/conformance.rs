@@ -3,6 +3,8 @@
 //! every range checked. The client comes from PyPI, pinned in its `requirements.txt`, installed
 //! on first use into `target/lsp-conformance-venv`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,31 +17,10 @@ fn root() -> PathBuf {
 }
 
 fn python() -> PathBuf {
-    let suite = root().join("tests/lsp-conformance");
-    let venv = root().join("target/lsp-conformance-venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join("installed.txt");
-    let wanted = std::fs::read_to_string(suite.join("requirements.txt")).unwrap();
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return python;
-    }
-    let status = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .expect("python3 -m venv");
-    assert!(status.success(), "could not create {}", venv.display());
-    let status = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-        .arg(suite.join("requirements.txt"))
-        .status()
-        .expect("pip install");
-    assert!(
-        status.success(),
-        "could not install the conformance client from PyPI"
-    );
-    std::fs::write(&stamp, wanted).unwrap();
-    python
+    let requirements = root().join("tests/lsp-conformance/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).unwrap();
+    let r = requirements.to_string_lossy().into_owned();
+    common::venv("lsp-conformance-venv", &["-r", &r], &wanted).join("bin/python")
 }
 
 #[test]

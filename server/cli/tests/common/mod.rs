@@ -116,3 +116,32 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     assert!(out.status.success(), "git {args:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A Python virtual environment under `target/<name>`, with `packages` (pip arguments) installed
+/// from PyPI once: reinstalled when `stamp` (what was asked for) changes. Its folder.
+#[allow(dead_code)]
+pub fn venv(name: &str, packages: &[&str], stamp: &str) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let venv = root.join("target").join(name);
+    let marker = venv.join("installed.txt");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(stamp) {
+        return venv;
+    }
+    let status = std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
+    assert!(status.success(), "could not create {}", venv.display());
+    let status = std::process::Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(packages)
+        .status()
+        .expect("pip install");
+    assert!(status.success(), "could not install {packages:?} from PyPI");
+    std::fs::write(&marker, stamp).unwrap();
+    venv
+}

@@ -71,14 +71,10 @@ pub fn table(index: &WorkspaceIndex, folder: &str) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{AnalysisInput, analyze};
-    use crate::config::Config;
 
     #[test]
     fn lists_each_requirement_with_the_tasks_that_cite_it() {
-        let config = Config::default();
-        let mut index = WorkspaceIndex::default();
-        for (location, text) in [
+        let index = super::super::fixture_index(&[
             (
                 "/w/specs/001-export/spec.md",
                 "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: Users MUST export drafts as PDF.\n- **FR-002**: Users MUST export drafts as Markdown.\n",
@@ -87,17 +83,7 @@ mod tests {
                 "/w/specs/001-export/tasks.md",
                 "# Tasks\n\n- [ ] T001 Implement PDF export (FR-001)\n- [ ] T002 Test PDF export (FR-001)\n",
             ),
-        ] {
-            let a = analyze(AnalysisInput {
-                text,
-                path: Some(location.trim_start_matches("/w/")),
-                location: Some(location),
-                config: &config,
-                index: &index,
-                today: None,
-            });
-            index.insert(location, a.facts);
-        }
+        ]);
         let t = table(&index, "/w/specs/001-export");
         assert_eq!(t.mode, "requirement");
         let rows: Vec<(String, Vec<String>)> =

@@ -150,25 +150,14 @@ mod tests {
 
     /// The workspace of the fixtures, and the tasks text with its cursor (`$`) taken out.
     fn workspace() -> (WorkspaceIndex, SpecDoc, usize) {
-        let config = Config::default();
-        let mut index = WorkspaceIndex::default();
         let cursor = TASKS.find('$').expect("cursor marker");
         let tasks = TASKS.replace('$', "");
-        for (location, text) in [
+        let index = super::super::fixture_index(&[
             ("/w/specs/001-export/spec.md", SPEC),
             ("/w/specs/001-export/tasks.md", tasks.as_str()),
             ("/w/specs/002-import/spec.md", OTHER),
-        ] {
-            let a = analyze(AnalysisInput {
-                text,
-                path: Some(location.trim_start_matches("/w/")),
-                location: Some(location),
-                config: &config,
-                index: &index,
-                today: None,
-            });
-            index.insert(location, a.facts);
-        }
+        ]);
+        let config = Config::default();
         let doc = analyze(AnalysisInput {
             text: &tasks,
             path: Some("specs/001-export/tasks.md"),
