@@ -22,8 +22,13 @@ pub struct Verdict {
 pub enum Outcome {
     /// Its checks passed and its boundary changed after it was added.
     Verified { detail: String },
-    /// A check failed.
-    CheckFailed { command: String, exit: Option<i32> },
+    /// A check failed (`exit` is `None` when it did not finish, or could not start: `output`
+    /// says which).
+    CheckFailed {
+        command: String,
+        exit: Option<i32>,
+        output: String,
+    },
     /// Its work cannot be confirmed: no file matches its boundary, nothing changed there since
     /// the task was added, or the task is not committed.
     Unverified { reason: String },
@@ -109,6 +114,7 @@ async fn one(project: &Project, job: &Job, worktree: Option<&Path>, timeout: Dur
                 return Outcome::CheckFailed {
                     command: c.clone(),
                     exit: r.exit_code,
+                    output: r.output,
                 };
             }
         }
@@ -129,6 +135,16 @@ async fn one(project: &Project, job: &Job, worktree: Option<&Path>, timeout: Dur
     if files.trim().is_empty() {
         return Outcome::Unverified {
             reason: format!("no file matches its boundary {}", job.may.join(", ")),
+        };
+    }
+    // In a shallow clone the oldest commit at hand "adds" every line: when the task was
+    // written cannot be told.
+    let shallow = git::git(root, &["rev-parse", "--is-shallow-repository"])
+        .await
+        .is_ok_and(|s| s.trim() == "true");
+    if shallow {
+        return Outcome::Unverified {
+            reason: "the repository's history is shallow, so when the task was added cannot be told (fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` in CI)".into(),
         };
     }
     let Some(added) = added_in(root, &project.tasks_rel, job).await else {

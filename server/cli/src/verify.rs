@@ -166,12 +166,31 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("specwright: {} verified: {detail}", v.task);
                     continue;
                 }
-                Outcome::CheckFailed { command, exit } => (
+                Outcome::CheckFailed {
+                    command,
+                    exit: Some(code),
+                    ..
+                } => (
                     Severity::Warning,
                     format!(
-                        "{} is marked done but its check `{command}` fails (exit {})",
+                        "{} is marked done but its check `{command}` fails (exit {code})",
+                        v.task
+                    ),
+                ),
+                Outcome::CheckFailed {
+                    command,
+                    exit: None,
+                    output,
+                } => (
+                    Severity::Warning,
+                    format!(
+                        "{} is marked done but its check `{command}` {}",
                         v.task,
-                        exit.map_or("-".into(), |c| c.to_string())
+                        if output.starts_with("did not finish") {
+                            format!("{output} (it was ended, with every process it started)")
+                        } else {
+                            format!("could not run: {output}")
+                        }
                     ),
                 ),
                 Outcome::Unverified { reason } => (

@@ -304,3 +304,75 @@ fn a_done_tasks_requirement_no_test_names_is_untested() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A check that hangs is ended (with its process group) at the timeout and said so; a shallow
+/// clone says that the history needed is not there, rather than "nothing changed".
+#[test]
+fn a_hanging_check_times_out_and_a_shallow_clone_says_history_is_missing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    write(
+        &root,
+        "specs/001-sessions/tasks.md",
+        "# Tasks: Sessions\n\n- [x] T001 Store sessions (FR-001)\n  - Check: sleep 300\n- [x] T002 Expire sessions (FR-002)\n  - Boundary: src/**\n",
+    );
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "tasks"]);
+    write(&root, "src/session.txt", "the store\n");
+    git(&root, &["add", "--all"]);
+    git(&root, &["commit", "--quiet", "-m", "the work"]);
+    let started = std::time::Instant::now();
+    let out = verify(
+        &root,
+        &config,
+        &["--trust", "--timeout", "2s", "--format", "json"],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("T001") && m.contains("did not finish within 2s")),
+        "{messages:?}"
+    );
+    assert_eq!(git(&root, &["worktree", "list"]).lines().count(), 1);
+
+    // A shallow clone of it: T002's history is not there.
+    let shallow = tmp.path().join("shallow");
+    let url = format!("file://{}", root.display());
+    let ok = Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", &url])
+        .arg(&shallow)
+        .status()
+        .expect("git clone")
+        .success();
+    assert!(ok);
+    let out = verify(
+        &shallow,
+        &config,
+        &["--trust", "--timeout", "2s", "--format", "json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let t002 = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["message"].as_str().is_some_and(|m| m.starts_with("T002")))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        t002["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("history is shallow")),
+        "{report}"
+    );
+}
