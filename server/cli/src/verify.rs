@@ -285,35 +285,11 @@ fn listed(files: &[String]) -> String {
 /// Done tasks Specwright generated whose requirement changed (or went) since: decomposing the
 /// spec again would rewrite them. `(task, 0-based line, message)`.
 fn stale(project: &model::Project) -> Vec<(String, usize, String)> {
-    let Some(spec) = project.spec_rel.as_ref().map(|s| project.root.join(s)) else {
-        return Vec::new();
-    };
-    let Ok(planned) =
-        specwright_workspace::tasks::plan(&spec, None, None, None, &ConfigFile::default(), &read)
-    else {
-        return Vec::new();
-    };
-    let d = &planned.decomposition;
-    let spec_name = spec
-        .file_name()
-        .map_or_else(|| "the spec".into(), |n| n.to_string_lossy().into_owned());
-    project
-        .jobs
-        .iter()
-        .filter(|j| j.status == model::JobStatus::Done)
-        .filter_map(|j| {
-            let why = if d.updated.contains(&j.id) {
-                format!("the requirement it was generated from changed in {spec_name} since")
-            } else if d.stale.contains(&j.id) {
-                format!("the requirement it was generated from is gone from {spec_name}")
-            } else {
-                return None;
-            };
-            Some((
-                j.id.clone(),
-                j.line,
-                format!("{} is marked done, but {why}", j.id),
-            ))
+    specwright_workspace::tasks::stale_tasks(&project.tasks_path, &project.tasks_text, &read)
+        .into_iter()
+        .map(|s| {
+            let message = format!("{} is marked done, but {}", s.id, s.why);
+            (s.id, s.line, message)
         })
         .collect()
 }

@@ -2042,3 +2042,67 @@ fn a_contradicting_value_points_at_the_other_and_offers_to_align() {
     );
     s.stop();
 }
+
+/// A done task Specwright generated whose requirement is reworded afterwards is stale-task on
+/// its line, as soon as the spec changes (the spec open and edited, the tasks file open).
+#[test]
+fn a_done_generated_task_goes_stale_when_its_requirement_is_reworded() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("specs/001-export");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The editor MUST export a draft as PDF.\n\n## Out of Scope\n\n- Printing.\n";
+    std::fs::write(folder.join("spec.md"), spec).unwrap();
+    let spec_uri = format!("file://{}", folder.join("spec.md").display());
+    let tasks_uri = format!("file://{}", folder.join("tasks.md").display());
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", dir.path().display())),
+        push_caps(&["utf-16"]),
+        Value::Null,
+    );
+    s.open(&spec_uri, "markdown", spec);
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.decompose", "arguments": [{ "uri": spec_uri }] }),
+    );
+    assert_eq!(result["created"], json!(["T001"]), "{result}");
+    let edits = server_requests(&mut s, "workspace/applyEdit");
+    apply_to_disk(&edits[0]["edit"]);
+    let tasks = std::fs::read_to_string(folder.join("tasks.md"))
+        .unwrap()
+        .replace("- [ ] T001", "- [x] T001");
+    std::fs::write(folder.join("tasks.md"), &tasks).unwrap();
+    s.open(&tasks_uri, "markdown", &tasks);
+    let fresh = s.diagnostics(&tasks_uri, Some(1));
+    assert!(
+        fresh.iter().all(|d| d["code"] != "stale-task"),
+        "{fresh:#?}"
+    );
+    // The requirement is reworded in the open spec; the tasks file is re-checked.
+    let reworded = spec.replace("as PDF", "as PDF and as EPUB");
+    s.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": spec_uri, "version": 2 }, "contentChanges": [{ "text": reworded }] }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&tasks_uri, None);
+        if let Some(d) = diags.iter().find(|d| d["code"] == "stale-task") {
+            assert!(
+                d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("T001 is marked done, but the requirement")),
+                "{d}"
+            );
+            assert_eq!(
+                d["range"]["start"]["line"],
+                tasks.lines().position(|l| l.contains("T001")).unwrap()
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no stale-task after the rewording: {diags:#?}"
+        );
+    }
+    s.stop();
+}

@@ -8,6 +8,7 @@ mod adr;
 mod decompose;
 mod dispatch;
 mod dispatch_lines;
+mod drift;
 mod edits;
 mod pipeline;
 mod requests;

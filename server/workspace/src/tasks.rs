@@ -195,3 +195,75 @@ mod tests {
         );
     }
 }
+
+/// A done task Specwright generated whose requirement moved since: decomposing the spec again
+/// would rewrite it (or its requirement is gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleTask {
+    pub id: String,
+    /// 0-based line of the task in the tasks file.
+    pub line: usize,
+    /// Why, as a sentence's end: "the requirement it was generated from changed in spec.md
+    /// since".
+    pub why: String,
+}
+
+/// The stale done tasks of the tasks file at `tasks_path` (text `tasks_text`), against the spec
+/// beside it (`spec.md`, `requirements.md` or `proposal.md`), read through `read`.
+pub fn stale_tasks(
+    tasks_path: &Path,
+    tasks_text: &str,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<StaleTask> {
+    let Some(dir) = tasks_path.parent() else {
+        return Vec::new();
+    };
+    let Some(spec) = ["spec.md", "requirements.md", "proposal.md"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| read(p).is_some())
+    else {
+        return Vec::new();
+    };
+    // The tasks file as given (an editor's buffer), the rest through `read`.
+    let read_with = |p: &Path| {
+        if p == tasks_path {
+            Some(tasks_text.to_string())
+        } else {
+            read(p)
+        }
+    };
+    let Ok(planned) = plan(&spec, None, None, None, &ConfigFile::default(), &read_with) else {
+        return Vec::new();
+    };
+    if planned.tasks_path != tasks_path {
+        return Vec::new();
+    }
+    let d = &planned.decomposition;
+    let name = spec
+        .file_name()
+        .map_or_else(|| "the spec".into(), |n| n.to_string_lossy().into_owned());
+    let file =
+        specwright_core::tasks::parse(tasks_text, specwright_core::tasks::TaskFormat::SpecKit);
+    file.tasks
+        .iter()
+        .filter(|t| t.value.status == specwright_core::tasks::Status::Done)
+        .filter_map(|t| {
+            let id = &t.value.id;
+            let why = if d.updated.contains(id) {
+                format!("the requirement it was generated from changed in {name} since")
+            } else if d.stale.contains(id) {
+                format!("the requirement it was generated from is gone from {name}")
+            } else {
+                return None;
+            };
+            Some(StaleTask {
+                id: id.clone(),
+                line: tasks_text[..t.start.min(tasks_text.len())]
+                    .matches('\n')
+                    .count(),
+                why,
+            })
+        })
+        .collect()
+}

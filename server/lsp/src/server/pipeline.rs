@@ -142,6 +142,11 @@ impl Backend {
                     {
                         diagnostics.extend(self.dispatch_diagnostics(p, &rope, enc));
                     }
+                    if let Some(p) = &path
+                        && a.classification.kind == specwright_core::DocKind::Tasks
+                    {
+                        diagnostics.extend(self.drift_diagnostics(p, &rope, enc));
+                    }
                     analysis = Some(a);
                 }
             }
