@@ -454,6 +454,7 @@ fn hover_code_action_symbols_and_commands() {
             "specwright.showLog",
             "specwright.taskAt",
             "specwright.tasks",
+            "specwright.verify",
             "specwright.worktrees.clean"
         ])
     );
@@ -2104,5 +2105,134 @@ fn a_done_generated_task_goes_stale_when_its_requirement_is_reworded() {
             "no stale-task after the rewording: {diags:#?}"
         );
     }
+    s.stop();
+}
+
+/// A task `verify --stamp` stamped, whose boundary changed in a later commit, is
+/// boundary-changed on its line when the tasks file is opened (read from git; nothing runs).
+#[test]
+fn a_stamped_tasks_changed_boundary_shows_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(ok.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&ok.stdout).trim().to_string()
+    };
+    git(&["init", "--quiet", "-b", "main"]);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("specs/001-sessions")).unwrap();
+    std::fs::write(root.join("src/store.txt"), "v1\n").unwrap();
+    git(&["add", "--all"]);
+    git(&["commit", "--quiet", "-m", "the store"]);
+    let stamped = git(&["rev-parse", "--short=12", "HEAD"]);
+    let tasks = format!(
+        "# Tasks: Sessions\n\n- [x] T001 Store sessions\n  <!-- sw:verified {stamped} -->\n  - Boundary: src/**\n"
+    );
+    let tasks_path = root.join("specs/001-sessions/tasks.md");
+    std::fs::write(&tasks_path, &tasks).unwrap();
+    std::fs::write(root.join("src/store.txt"), "v2\n").unwrap();
+    git(&["add", "--all"]);
+    git(&["commit", "--quiet", "-m", "the store moves on"]);
+    let uri = format!("file://{}", tasks_path.display());
+    let (mut s, _) = Server::start_in(
+        json!(format!("file://{}", root.display())),
+        push_caps(&["utf-16"]),
+        Value::Null,
+    );
+    s.open(&uri, "markdown", &tasks);
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&uri, None);
+        if let Some(d) = diags.iter().find(|d| d["code"] == "boundary-changed") {
+            assert_eq!(d["range"]["start"]["line"], 2, "{d}");
+            assert_eq!(d["severity"], 4, "a hint: {d}");
+            let m = d["message"].as_str().unwrap_or("");
+            assert!(
+                m.starts_with(&format!("T001 was verified at {stamped}"))
+                    && m.contains("src/store.txt"),
+                "{m}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "no boundary-changed: {diags:#?}");
+    }
+    s.stop();
+}
+
+/// The "✓ Verify" lens of a done task runs its check (after consent) in a clean worktree and
+/// says what it found.
+#[test]
+fn the_verify_lens_of_a_done_task_runs_its_check_after_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let trust = root.join("trust-store");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+    };
+    git(&["init", "--quiet", "-b", "main"]);
+    std::fs::write(root.join(".gitignore"), "trust-store/\n").unwrap();
+    std::fs::create_dir_all(root.join("specs/001-sessions")).unwrap();
+    let tasks = "# Tasks: Sessions\n\n- [x] T001 Store sessions\n  - Check: test -f store.txt\n- [x] T002 Expire sessions\n  - Check: test -f missing.txt\n";
+    let tasks_path = root.join("specs/001-sessions/tasks.md");
+    std::fs::write(&tasks_path, tasks).unwrap();
+    std::fs::write(root.join("store.txt"), "the store\n").unwrap();
+    git(&["add", "--all"]);
+    git(&["commit", "--quiet", "-m", "work"]);
+    let uri = format!("file://{}", tasks_path.display());
+    let (mut s, _) = Server::start_env(
+        json!(format!("file://{}", root.display())),
+        push_caps(&["utf-16"]),
+        json!({ "trusted": true }),
+        &[("SPECWRIGHT_CONFIG_DIR", &trust)],
+    );
+    s.open(&uri, "markdown", tasks);
+    let lenses = s.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let verify: Vec<&Value> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["command"]["command"] == "specwright.verify")
+        .collect();
+    assert_eq!(verify.len(), 2, "{lenses:#}");
+    assert_eq!(verify[0]["command"]["title"], "✓ Verify");
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.verify", "arguments": verify[0]["command"]["arguments"] }),
+    );
+    assert_eq!(result["results"][0]["outcome"], "verified", "{result}");
+    let asked = server_requests(&mut s, "window/showMessageRequest");
+    assert_eq!(asked.len(), 1, "consent is asked once");
+    let result = s.request(
+        "workspace/executeCommand",
+        json!({ "command": "specwright.verify", "arguments": verify[1]["command"]["arguments"] }),
+    );
+    assert_eq!(result["results"][0]["outcome"], "failed", "{result}");
+    assert!(
+        result["results"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("test -f missing.txt")),
+        "{result}"
+    );
     s.stop();
 }

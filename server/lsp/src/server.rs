@@ -13,6 +13,7 @@ mod edits;
 mod pipeline;
 mod requests;
 mod tasks;
+mod verify;
 
 use crate::convert::{self, Encoding};
 use crate::index::{self, Index, Reach};
@@ -57,6 +58,7 @@ pub const COMMANDS: &[&str] = &[
     "specwright.showLog",
     "specwright.taskAt",
     "specwright.tasks",
+    "specwright.verify",
     "specwright.worktrees.clean",
 ];
 
@@ -309,6 +311,21 @@ impl Backend {
         }
     }
 
+    /// A tasks file (by name: `tasks.md`, `*tasks*.md`) has its stamped tasks' boundaries
+    /// read from git.
+    fn drift_of(&self, uri: &Uri) {
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return;
+        };
+        let tasks = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.to_ascii_lowercase().contains("tasks") && n.ends_with(".md"));
+        if tasks {
+            self.refresh_drift(uri.clone(), path);
+        }
+    }
+
     async fn result_for(&self, uri: &Uri) -> Option<Arc<DocResult>> {
         self.analyse(uri).await
     }
@@ -497,6 +514,7 @@ impl LanguageServer for Backend {
         if doc_type == DocType::Markdown && self.pull() {
             self.push_dispatch_diagnostics(&td.uri).await;
         }
+        self.drift_of(&td.uri);
         self.schedule(td.uri);
     }
 
@@ -528,9 +546,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        if doc_type(&params.text_document.uri, None) == DocType::Config {
+        let uri = params.text_document.uri;
+        if doc_type(&uri, None) == DocType::Config {
             self.recheck_all().await;
         }
+        self.drift_of(&uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -35,7 +35,14 @@ pub(crate) struct State {
     pub(super) loaded: Mutex<Vec<PathBuf>>,
     /// The editor's workspace trust: `Some(false)` refuses every dispatch.
     pub(crate) trusted: Mutex<Option<bool>>,
+    /// Per tasks file: the stamped tasks whose boundary changed since, read from git when the
+    /// file is opened or saved.
+    pub(super) drift: Mutex<HashMap<PathBuf, Vec<DriftLine>>>,
 }
+
+/// A stamped task whose boundary changed: its 0-based line, the message, and whether the
+/// stamp's commit is unknown to this history.
+pub(super) type DriftLine = (usize, String, bool);
 
 #[derive(Debug, Clone)]
 pub(super) struct TaskLine {
@@ -46,7 +53,7 @@ pub(super) struct TaskLine {
     pub(super) activity: Option<String>,
 }
 
-fn uri_arg(arg: &Value) -> Result<PathBuf> {
+pub(super) fn uri_arg(arg: &Value) -> Result<PathBuf> {
     arg.get("uri")
         .and_then(Value::as_str)
         .and_then(|u| u.parse::<Uri>().ok())
@@ -162,7 +169,56 @@ impl Backend {
         }
     }
 
-    async fn repo_root(&self, path: &Path) -> Result<PathBuf> {
+    /// Asks (once per repository and exact command) before `runnables` the repository defines
+    /// run on the user's machine; whether they may.
+    pub(super) async fn consent(&self, root: &Path, runnables: &[trust::Runnable]) -> Result<bool> {
+        let pending = trust::untrusted(root, runnables);
+        if pending.is_empty() {
+            return Ok(true);
+        }
+        let listing: Vec<String> = pending
+            .iter()
+            .map(|r| format!("{}: {}", r.what, r.command))
+            .collect();
+        let answer = self
+            .inner
+            .client
+            .show_message_request(
+                MessageType::WARNING,
+                format!(
+                    "Specwright: this repository defines commands that will run on your machine:\n{}",
+                    listing.join("\n")
+                ),
+                Some(vec![
+                    MessageActionItem {
+                        title: "Run".into(),
+                        properties: HashMap::new(),
+                    },
+                    MessageActionItem {
+                        title: "Cancel".into(),
+                        properties: HashMap::new(),
+                    },
+                ]),
+            )
+            .await;
+        if !matches!(answer, Ok(Some(ref a)) if a.title == "Run") {
+            return Ok(false);
+        }
+        trust::confirm(root, &pending).map_err(Error::invalid_params)?;
+        Ok(true)
+    }
+
+    /// Whether the editor said the workspace is not trusted: then nothing the repository
+    /// defines runs.
+    pub(super) fn untrusted_workspace(&self) -> bool {
+        self.state()
+            .trusted
+            .lock()
+            .map(|t| *t == Some(false))
+            .unwrap_or(false)
+    }
+
+    pub(super) async fn repo_root(&self, path: &Path) -> Result<PathBuf> {
         let dir = path.parent().unwrap_or(Path::new("."));
         git::toplevel(dir)
             .await
@@ -197,13 +253,7 @@ impl Backend {
     }
 
     async fn start_dispatch(&self, ready_only: bool, arg: Value) -> Result<Option<Value>> {
-        if self
-            .state()
-            .trusted
-            .lock()
-            .map(|t| *t == Some(false))
-            .unwrap_or(false)
-        {
+        if self.untrusted_workspace() {
             let msg = "Specwright: this workspace is not trusted, so nothing is dispatched. Trust the workspace first.";
             self.inner
                 .client
@@ -253,38 +303,8 @@ impl Backend {
                 .await;
         }
         let root = plan.project.root.clone();
-        let pending = trust::untrusted(&root, &plan.runnables);
-        if !pending.is_empty() {
-            let listing: Vec<String> = pending
-                .iter()
-                .map(|r| format!("{}: {}", r.what, r.command))
-                .collect();
-            let answer = self
-                .inner
-                .client
-                .show_message_request(
-                    MessageType::WARNING,
-                    format!(
-                        "Specwright: this repository defines commands that will run on your machine:\n{}",
-                        listing.join("\n")
-                    ),
-                    Some(vec![
-                        MessageActionItem {
-                            title: "Run".into(),
-                            properties: HashMap::new(),
-                        },
-                        MessageActionItem {
-                            title: "Cancel".into(),
-                            properties: HashMap::new(),
-                        },
-                    ]),
-                )
-                .await;
-            let confirmed = matches!(answer, Ok(Some(ref a)) if a.title == "Run");
-            if !confirmed {
-                return Ok(Some(json!({ "started": false, "reason": "not confirmed" })));
-            }
-            trust::confirm(&root, &pending).map_err(Error::invalid_params)?;
+        if !self.consent(&root, &plan.runnables).await? {
+            return Ok(Some(json!({ "started": false, "reason": "not confirmed" })));
         }
 
         let run_id = plan.run_id.clone();

@@ -252,7 +252,11 @@ impl Backend {
                         arguments: Some(vec![arg]),
                     }
                 }
-                _ if t.value.status == Status::Done => continue,
+                _ if t.value.status == Status::Done => Command {
+                    title: "✓ Verify".into(),
+                    command: "specwright.verify".into(),
+                    arguments: Some(vec![arg]),
+                },
                 Some(o) => {
                     lenses.push(CodeLens {
                         range,

@@ -1,6 +1,8 @@
-//! Drift on task lines as you type: a done task Specwright generated whose requirement changed
-//! (or went) since is `stale-task`, as `specwright verify` reports it. Computed from the
-//! documents alone (open buffers first, then the disk); nothing is run.
+//! Drift on task lines: a done task Specwright generated whose requirement changed (or went)
+//! since is `stale-task`, as you type, from the documents alone (open buffers first, then the
+//! disk); a task `verify --stamp` stamped whose boundary changed in later commits is
+//! `boundary-changed`, read from git when the tasks file is opened or saved (git only reads:
+//! nothing of the repository's runs).
 
 use super::Backend;
 use crate::convert::Encoding;
@@ -21,7 +23,7 @@ impl Backend {
                 .and_then(|u| self.inner.docs.get(&u).map(|d| d.rope.to_string()))
                 .or_else(|| std::fs::read_to_string(p).ok())
         };
-        specwright_workspace::tasks::stale_tasks(path, &text, &read)
+        let mut out: Vec<Diagnostic> = specwright_workspace::tasks::stale_tasks(path, &text, &read)
             .into_iter()
             .map(|s| {
                 let start: usize = text.split_inclusive('\n').take(s.line).map(str::len).sum();
@@ -36,6 +38,96 @@ impl Backend {
                     ..Default::default()
                 }
             })
-            .collect()
+            .collect();
+        let drift = self
+            .state()
+            .drift
+            .lock()
+            .ok()
+            .and_then(|d| d.get(path).cloned())
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for (line, message, unknown) in drift {
+            let Some(l) = lines.get(line) else { continue };
+            let start: usize = lines[..line].iter().map(|l| l.len()).sum();
+            let span = specwright_core::Span::new(start, start + l.trim_end().len());
+            out.push(Diagnostic {
+                range: crate::navigation::range_of(rope, span, enc),
+                severity: Some(if unknown {
+                    DiagnosticSeverity::INFORMATION
+                } else {
+                    DiagnosticSeverity::HINT
+                }),
+                code: Some(NumberOrString::String("boundary-changed".into())),
+                source: Some("specwright".into()),
+                message,
+                ..Default::default()
+            });
+        }
+        out
+    }
+
+    /// Reads from git which stamped tasks of the tasks file at `path` had their boundary
+    /// changed since, then re-checks the document when that changed what is shown.
+    pub(super) fn refresh_drift(&self, uri: Uri, path: std::path::PathBuf) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let Ok(root) = this.repo_root(&path).await else {
+                return;
+            };
+            let read = |p: &Path| this.text_of(p);
+            let Ok(project) = specwright_agents::model::load(
+                &root,
+                &path,
+                &specwright_core::ConfigFile::default(),
+                &read,
+            ) else {
+                return;
+            };
+            if project.jobs.iter().all(|j| j.verified.is_none()) {
+                return;
+            }
+            let found: Vec<(usize, String, bool)> = specwright_agents::verify::drift(&project)
+                .await
+                .into_iter()
+                .map(|d| match d.change {
+                    specwright_agents::verify::DriftChange::Changed { commits, files } => (
+                        d.line,
+                        format!(
+                            "{} was verified at {}; {commits} commit(s) since changed its boundary ({})",
+                            d.task,
+                            d.commit,
+                            files.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                        false,
+                    ),
+                    specwright_agents::verify::DriftChange::Unknown => (
+                        d.line,
+                        format!(
+                            "{} was verified at {}, a commit this history does not have: whether its boundary changed since cannot be told",
+                            d.task, d.commit
+                        ),
+                        true,
+                    ),
+                })
+                .collect();
+            let changed = match this.state().drift.lock() {
+                Ok(mut d) => d.insert(path.clone(), found.clone()) != Some(found),
+                Err(_) => false,
+            };
+            if changed {
+                if let Some(mut doc) = this.inner.docs.get_mut(&uri) {
+                    doc.revision += 1;
+                    doc.result = None;
+                }
+                if this.pull() {
+                    if this.refresh_support() {
+                        let _ = this.inner.client.workspace_diagnostic_refresh().await;
+                    }
+                } else {
+                    this.schedule(uri);
+                }
+            }
+        });
     }
 }

@@ -131,6 +131,7 @@ impl Backend {
             "specwright.taskAt" => self.task_at_command(arg),
             "specwright.tasks" => self.tasks_command(arg),
             "specwright.decompose" => self.decompose_command(arg).await,
+            "specwright.verify" => self.verify_command(arg).await,
             "specwright.dispatch"
             | "specwright.dispatchReady"
             | "specwright.cancel"
