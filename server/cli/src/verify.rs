@@ -97,14 +97,47 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 fixes: Vec::new(),
             }
         };
-        for (task, line, message) in stale(&project) {
+        for st in stale(&project) {
+            let task = st.id.clone();
             report.findings.push(on_line(
-                line,
+                st.line,
                 "stale-task",
                 Severity::Warning,
-                message,
+                format!("{} is marked done, but {}", st.id, st.why),
                 format!("Does {task} still do what the spec asks, or does it need doing again?"),
             ));
+            // And a hint on the requirement, naming the task.
+            if let (Some((req, line)), Ok(spec_text)) =
+                (&st.requirement, std::fs::read_to_string(&st.spec))
+            {
+                let span = line_span(&spec_text, *line);
+                let shown = st
+                    .spec
+                    .strip_prefix(std::env::current_dir().unwrap_or_default())
+                    .unwrap_or(&st.spec)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                report.findings.push(Finding {
+                    path: shown.clone(),
+                    rule: "stale-task".into(),
+                    severity: Severity::Hint,
+                    message: format!(
+                        "{req} changed since {task}, which was generated from it, was marked done"
+                    ),
+                    question: Some(format!("Does {task} need doing again for the new {req}?")),
+                    span,
+                    start: check::line_col(&spec_text, span.start),
+                    end: check::line_col(&spec_text, span.end),
+                    fixes: Vec::new(),
+                });
+                if !report.sources.iter().any(|s| s.path == shown) {
+                    report.sources.push(Source {
+                        path: shown,
+                        text: spec_text,
+                        kind: None,
+                    });
+                }
+            }
         }
         for d in drift {
             let (severity, message) = match &d.change {
@@ -283,15 +316,9 @@ fn listed(files: &[String]) -> String {
 }
 
 /// Done tasks Specwright generated whose requirement changed (or went) since: decomposing the
-/// spec again would rewrite them. `(task, 0-based line, message)`.
-fn stale(project: &model::Project) -> Vec<(String, usize, String)> {
+/// spec again would rewrite them.
+fn stale(project: &model::Project) -> Vec<specwright_workspace::tasks::StaleTask> {
     specwright_workspace::tasks::stale_tasks(&project.tasks_path, &project.tasks_text, &read)
-        .into_iter()
-        .map(|s| {
-            let message = format!("{} is marked done, but {}", s.id, s.why);
-            (s.id, s.line, message)
-        })
-        .collect()
 }
 
 /// The span of 0-based `line` of `text`, without its line break.

@@ -2105,6 +2105,17 @@ fn a_done_generated_task_goes_stale_when_its_requirement_is_reworded() {
             "no stale-task after the rewording: {diags:#?}"
         );
     }
+    // And a hint on the requirement, naming the task.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = s.diagnostics(&spec_uri, None);
+        if let Some(d) = diags.iter().find(|d| d["code"] == "stale-task") {
+            assert_eq!(d["severity"], 4, "{d}");
+            assert_eq!(d["range"]["start"]["line"], 4, "{d}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no hint on FR-001: {diags:#?}");
+    }
     s.stop();
 }
 

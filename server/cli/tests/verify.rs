@@ -163,12 +163,26 @@ fn a_done_task_whose_requirement_changed_since_is_stale() {
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
     let findings = report["findings"].as_array().expect("findings");
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    assert_eq!(findings[0]["rule"], "stale-task");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let on_task = findings
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("tasks.md")))
+        .expect("a finding on the task");
+    assert_eq!(on_task["rule"], "stale-task");
     assert!(
-        findings[0]["message"].as_str().is_some_and(|m| m
+        on_task["message"].as_str().is_some_and(|m| m
             .starts_with("T001 is marked done, but the requirement it was generated from changed")),
         "{findings:#?}"
+    );
+    // And a hint on the requirement, naming the task.
+    let on_requirement = findings
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("spec.md")))
+        .expect("a hint on the requirement");
+    assert_eq!(on_requirement["severity"], "hint");
+    assert_eq!(
+        on_requirement["message"],
+        "FR-001 changed since T001, which was generated from it, was marked done"
     );
 }
 

@@ -206,6 +206,11 @@ pub struct StaleTask {
     /// Why, as a sentence's end: "the requirement it was generated from changed in spec.md
     /// since".
     pub why: String,
+    /// The requirement it was generated from, when the spec still defines it: its id as
+    /// written and its 0-based line in the spec.
+    pub requirement: Option<(String, usize)>,
+    /// The spec it was compared with.
+    pub spec: PathBuf,
 }
 
 /// The stale done tasks of the tasks file at `tasks_path` (text `tasks_text`), against the spec
@@ -245,6 +250,19 @@ pub fn stale_tasks(
         .map_or_else(|| "the spec".into(), |n| n.to_string_lossy().into_owned());
     let file =
         specwright_core::tasks::parse(tasks_text, specwright_core::tasks::TaskFormat::SpecKit);
+    let spec_text = read(&spec).unwrap_or_default();
+    let spec_doc = SpecDoc::parse(&spec_text, ParseOptions::default());
+    // The requirement a generated task came from: `<!-- sw:KEY#HASH -->` names its key.
+    let defined = |key: &str| {
+        spec_doc
+            .ids
+            .iter()
+            .find(|o| {
+                o.role == specwright_core::syntax::IdRole::Definition
+                    && specwright_core::syntax::normalize(&o.id) == key
+            })
+            .map(|o| (o.id.clone(), spec_doc.line_of(o.span.start)))
+    };
     file.tasks
         .iter()
         .filter(|t| t.value.status == specwright_core::tasks::Status::Done)
@@ -257,12 +275,15 @@ pub fn stale_tasks(
             } else {
                 return None;
             };
+            let key = t.value.source.as_deref().and_then(|s| s.split('#').next());
             Some(StaleTask {
                 id: id.clone(),
                 line: tasks_text[..t.start.min(tasks_text.len())]
                     .matches('\n')
                     .count(),
                 why,
+                requirement: key.and_then(defined),
+                spec: spec.clone(),
             })
         })
         .collect()

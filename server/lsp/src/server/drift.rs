@@ -67,6 +67,53 @@ impl Backend {
         out
     }
 
+    /// On a spec: a hint on each requirement a done task was generated from and that changed
+    /// since, naming the task.
+    pub(super) fn requirement_hints(
+        &self,
+        path: &Path,
+        rope: &Rope,
+        enc: Encoding,
+    ) -> Vec<Diagnostic> {
+        let Some(dir) = path.parent() else {
+            return Vec::new();
+        };
+        let tasks_path = dir.join("tasks.md");
+        let read = |p: &Path| {
+            Uri::from_file_path(p)
+                .and_then(|u| self.inner.docs.get(&u).map(|d| d.rope.to_string()))
+                .or_else(|| std::fs::read_to_string(p).ok())
+        };
+        let Some(tasks_text) = read(&tasks_path) else {
+            return Vec::new();
+        };
+        let text = rope.to_string();
+        specwright_workspace::tasks::stale_tasks(&tasks_path, &tasks_text, &read)
+            .into_iter()
+            .filter(|s| s.spec == path)
+            .filter_map(|s| {
+                let (req, line) = s.requirement?;
+                let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                Some(Diagnostic {
+                    range: crate::navigation::range_of(
+                        rope,
+                        specwright_core::Span::new(start, end),
+                        enc,
+                    ),
+                    severity: Some(DiagnosticSeverity::HINT),
+                    code: Some(NumberOrString::String("stale-task".into())),
+                    source: Some("specwright".into()),
+                    message: format!(
+                        "{req} changed since {}, which was generated from it, was marked done",
+                        s.id
+                    ),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    }
+
     /// Reads from git which stamped tasks of the tasks file at `path` had their boundary
     /// changed since, then re-checks the document when that changed what is shown.
     pub(super) fn refresh_drift(&self, uri: Uri, path: std::path::PathBuf) {

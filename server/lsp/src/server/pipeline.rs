@@ -142,10 +142,18 @@ impl Backend {
                     {
                         diagnostics.extend(self.dispatch_diagnostics(p, &rope, enc));
                     }
-                    if let Some(p) = &path
-                        && a.classification.kind == specwright_core::DocKind::Tasks
-                    {
-                        diagnostics.extend(self.drift_diagnostics(p, &rope, enc));
+                    if let Some(p) = &path {
+                        match a.classification.kind {
+                            specwright_core::DocKind::Tasks => {
+                                diagnostics.extend(self.drift_diagnostics(p, &rope, enc))
+                            }
+                            specwright_core::DocKind::Spec
+                            | specwright_core::DocKind::Requirements
+                            | specwright_core::DocKind::Proposal => {
+                                diagnostics.extend(self.requirement_hints(p, &rope, enc))
+                            }
+                            _ => {}
+                        }
                     }
                     analysis = Some(a);
                 }
