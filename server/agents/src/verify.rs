@@ -325,11 +325,31 @@ pub async fn head(root: &Path) -> Option<String> {
 /// The commit that added the task's line to the tasks file: the oldest commit that changed the
 /// number of times its id starts a task.
 async fn added_in(root: &Path, tasks_rel: &str, job: &Job) -> Option<String> {
-    let needle = format!("{} ", job.id);
-    let pickaxe = format!("-S{needle}");
+    // The id right after a checkbox, in every notation: `- [ ] T003 …`, `- [x] **T003**`,
+    // Kiro's `- [ ]* 2.1 …` (a POSIX extended regex, as git's pickaxe reads it).
+    let id: String = job
+        .id
+        .chars()
+        .flat_map(|c| {
+            let special = ".[]()*+?{}|^$\\".contains(c);
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect();
+    let pickaxe = format!("-S\\]\\*? +(\\*\\*)?{id}([.: ]|\\*\\*|$)");
     let out = git::git(
         root,
-        &["log", "--format=%H", "--reverse", &pickaxe, "--", tasks_rel],
+        &[
+            "log",
+            "--format=%H",
+            "--reverse",
+            "--pickaxe-regex",
+            &pickaxe,
+            "--",
+            tasks_rel,
+        ],
     )
     .await
     .ok()?;

@@ -390,3 +390,44 @@ fn a_hanging_check_times_out_and_a_shallow_clone_says_history_is_missing() {
         "{report}"
     );
 }
+
+/// Kiro's notation is verified the same way; a tasks file never committed says that there is
+/// no history to compare, rather than passing or failing.
+#[test]
+fn kiro_tasks_are_verified_and_an_uncommitted_tasks_file_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("repo");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "--quiet", "-b", "main"]);
+    let tasks = "# Implementation Plan\n\n- [x] 1. Store sessions\n  - Boundary: src/**\n  - _Requirements: 1.1_\n";
+    write(&root, ".kiro/specs/sessions/tasks.md", tasks);
+    write(&root, "README.md", "# Repo\n");
+    git(&root, &["add", "README.md"]);
+    git(&root, &["commit", "--quiet", "-m", "start"]);
+    write(&root, "src/store.txt", "the store\n");
+    git(&root, &["add", "src"]);
+    git(&root, &["commit", "--quiet", "-m", "the work"]);
+    // The tasks file was never committed.
+    let out = verify(&root, &config, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("1 is marked done, but its task line is not committed"),
+        "{report}"
+    );
+    // Committed, then the work after it: verified.
+    git(&root, &["add", ".kiro"]);
+    git(&root, &["commit", "--quiet", "-m", "tasks"]);
+    write(&root, "src/store.txt", "the store, done\n");
+    git(&root, &["commit", "--quiet", "-am", "task 1"]);
+    let out = verify(&root, &config, &["--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{report} {stderr}"
+    );
+    assert!(stderr.contains("1 verified"), "{stderr}");
+}
