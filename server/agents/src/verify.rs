@@ -128,7 +128,7 @@ async fn one(project: &Project, job: &Job, worktree: Option<&Path>, timeout: Dur
         };
     }
     let root = &project.root;
-    let specs: Vec<String> = job.may.iter().map(|g| format!(":(glob){g}")).collect();
+    let specs = pathspecs(&job.may);
     let mut ls = vec!["ls-files", "--"];
     ls.extend(specs.iter().map(String::as_str));
     let files = git::git(root, &ls).await.unwrap_or_default();
@@ -217,7 +217,7 @@ pub async fn drift(project: &Project) -> Vec<Drift> {
             out.push(drift(DriftChange::Unknown));
             continue;
         }
-        let specs: Vec<String> = j.may.iter().map(|g| format!(":(glob){g}")).collect();
+        let specs = pathspecs(&j.may);
         let range = format!("{commit}..HEAD");
         let mut log = vec!["log", "--format=%h", &range, "--"];
         log.extend(specs.iter().map(String::as_str));
@@ -262,7 +262,7 @@ pub struct Untested {
 pub async fn untested(project: &Project) -> Option<Vec<Untested>> {
     let globs = project.config.file.verify.as_ref()?.tests.as_ref()?;
     let root = &project.root;
-    let specs: Vec<String> = globs.iter().map(|g| format!(":(glob){g}")).collect();
+    let specs = pathspecs(globs);
     let mut ls = vec!["ls-files", "--"];
     ls.extend(specs.iter().map(String::as_str));
     let listed = git::git(root, &ls).await.unwrap_or_default();
@@ -311,6 +311,11 @@ fn spellings(id: &str) -> Option<regex::Regex> {
         regex::escape(number)
     ))
     .ok()
+}
+
+/// Globs as git pathspecs (`:(glob)src/**`).
+fn pathspecs(globs: &[String]) -> Vec<String> {
+    globs.iter().map(|g| format!(":(glob){g}")).collect()
 }
 
 /// The commit HEAD points at, short.

@@ -300,14 +300,21 @@ impl Specwright {
             .map_err(|e| bad(format!("{}: {e}", args.folder)))?;
         let key = specwright_workspace::folder_key(&folder);
         let table = specwright_core::ide::coverage_table(&index, &key);
+        // Each document read once for its lines, not once per requirement.
+        let mut texts: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         let rows: Vec<serde_json::Value> = table
             .rows
             .iter()
             .map(|r| {
                 let file = Path::new(&r.location);
-                let line = std::fs::read_to_string(file)
-                    .map(|t| check::line_col(&t, r.span.start).0)
-                    .unwrap_or(0);
+                let text = texts
+                    .entry(r.location.as_str())
+                    .or_insert_with(|| std::fs::read_to_string(file).unwrap_or_default());
+                let line = if text.is_empty() {
+                    0
+                } else {
+                    check::line_col(text, r.span.start).0
+                };
                 json!({
                     "id": r.id, "text": r.text, "path": self.relative(file), "line": line,
                     "covered_by": r.covered_by,

@@ -84,7 +84,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         let shown = path.to_string_lossy().replace('\\', "/");
         // A finding on a task's line of the tasks file.
         let on_line = |line: usize, rule: &str, severity, message, question| {
-            let span = line_span(&text, line);
+            let span = Span::of_line(&text, line);
             Finding {
                 path: shown.clone(),
                 rule: rule.into(),
@@ -97,7 +97,12 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 fixes: Vec::new(),
             }
         };
-        for st in stale(&project) {
+        // Done tasks Specwright generated whose requirement changed (or went) since.
+        for st in specwright_workspace::tasks::stale_tasks(
+            &project.tasks_path,
+            &project.tasks_text,
+            &read,
+        ) {
             let task = st.id.clone();
             report.findings.push(on_line(
                 st.line,
@@ -110,7 +115,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             if let (Some((req, line)), Ok(spec_text)) =
                 (&st.requirement, std::fs::read_to_string(&st.spec))
             {
-                let span = line_span(&spec_text, *line);
+                let span = Span::of_line(&spec_text, *line);
                 let shown = st
                     .spec
                     .strip_prefix(std::env::current_dir().unwrap_or_default())
@@ -313,17 +318,4 @@ fn listed(files: &[String]) -> String {
         out.push_str(&format!(" and {} more", files.len() - 5));
     }
     out
-}
-
-/// Done tasks Specwright generated whose requirement changed (or went) since: decomposing the
-/// spec again would rewrite them.
-fn stale(project: &model::Project) -> Vec<specwright_workspace::tasks::StaleTask> {
-    specwright_workspace::tasks::stale_tasks(&project.tasks_path, &project.tasks_text, &read)
-}
-
-/// The span of 0-based `line` of `text`, without its line break.
-fn line_span(text: &str, line: usize) -> Span {
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    Span::new(start, end)
 }

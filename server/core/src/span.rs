@@ -14,6 +14,19 @@ impl Span {
         Span { start, end }
     }
 
+    /// The span of 0-based `line` of `text`, without its line break (`text.len()` when the
+    /// text has fewer lines).
+    pub fn of_line(text: &str, line: usize) -> Span {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            .min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        Span::new(start, end)
+    }
+
     pub const fn len(self) -> usize {
         self.end - self.start
     }
@@ -44,5 +57,24 @@ impl Span {
 impl From<std::ops::Range<usize>> for Span {
     fn from(r: std::ops::Range<usize>) -> Span {
         Span::new(r.start, r.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn a_line_is_its_text_without_the_line_break() {
+        let text = "one\ntwo\n\nfour";
+        let line = |n| {
+            let s = Span::of_line(text, n);
+            &text[s.start..s.end]
+        };
+        assert_eq!(
+            (line(0), line(1), line(2), line(3)),
+            ("one", "two", "", "four")
+        );
+        assert_eq!(Span::of_line(text, 9), Span::new(text.len(), text.len()));
     }
 }

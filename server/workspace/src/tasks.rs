@@ -220,6 +220,21 @@ pub fn stale_tasks(
     tasks_text: &str,
     read: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<StaleTask> {
+    let file =
+        specwright_core::tasks::parse(tasks_text, specwright_core::tasks::TaskFormat::SpecKit);
+    // Only generated tasks (`<!-- sw:KEY#HASH -->`) can go stale: without a done one, the
+    // spec is not decomposed at all (this runs as the editor analyses every keystroke).
+    let done = |t: &&specwright_core::tasks::FileTask| {
+        t.value.status == specwright_core::tasks::Status::Done
+    };
+    if !file
+        .tasks
+        .iter()
+        .filter(done)
+        .any(|t| t.value.source.is_some())
+    {
+        return Vec::new();
+    }
     let Some(dir) = tasks_path.parent() else {
         return Vec::new();
     };
@@ -248,8 +263,6 @@ pub fn stale_tasks(
     let name = spec
         .file_name()
         .map_or_else(|| "the spec".into(), |n| n.to_string_lossy().into_owned());
-    let file =
-        specwright_core::tasks::parse(tasks_text, specwright_core::tasks::TaskFormat::SpecKit);
     let spec_text = read(&spec).unwrap_or_default();
     let spec_doc = SpecDoc::parse(&spec_text, ParseOptions::default());
     // The requirement a generated task came from: `<!-- sw:KEY#HASH -->` names its key.
@@ -265,7 +278,7 @@ pub fn stale_tasks(
     };
     file.tasks
         .iter()
-        .filter(|t| t.value.status == specwright_core::tasks::Status::Done)
+        .filter(done)
         .filter_map(|t| {
             let id = &t.value.id;
             let why = if d.updated.contains(id) {

@@ -18,17 +18,11 @@ impl Backend {
         enc: Encoding,
     ) -> Vec<Diagnostic> {
         let text = rope.to_string();
-        let read = |p: &Path| {
-            Uri::from_file_path(p)
-                .and_then(|u| self.inner.docs.get(&u).map(|d| d.rope.to_string()))
-                .or_else(|| std::fs::read_to_string(p).ok())
-        };
+        let read = |p: &Path| self.text_of(p);
         let mut out: Vec<Diagnostic> = specwright_workspace::tasks::stale_tasks(path, &text, &read)
             .into_iter()
             .map(|s| {
-                let start: usize = text.split_inclusive('\n').take(s.line).map(str::len).sum();
-                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-                let span = specwright_core::Span::new(start, end);
+                let span = specwright_core::Span::of_line(&text, s.line);
                 Diagnostic {
                     range: crate::navigation::range_of(rope, span, enc),
                     severity: Some(DiagnosticSeverity::WARNING),
@@ -46,11 +40,16 @@ impl Backend {
             .ok()
             .and_then(|d| d.get(path).cloned())
             .unwrap_or_default();
-        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let lines = text.split_inclusive('\n').count();
         for (line, message, unknown) in drift {
-            let Some(l) = lines.get(line) else { continue };
-            let start: usize = lines[..line].iter().map(|l| l.len()).sum();
-            let span = specwright_core::Span::new(start, start + l.trim_end().len());
+            if line >= lines {
+                continue;
+            }
+            let whole = specwright_core::Span::of_line(&text, line);
+            let span = specwright_core::Span::new(
+                whole.start,
+                whole.start + text[whole.start..whole.end].trim_end().len(),
+            );
             out.push(Diagnostic {
                 range: crate::navigation::range_of(rope, span, enc),
                 severity: Some(if unknown {
@@ -79,11 +78,7 @@ impl Backend {
             return Vec::new();
         };
         let tasks_path = dir.join("tasks.md");
-        let read = |p: &Path| {
-            Uri::from_file_path(p)
-                .and_then(|u| self.inner.docs.get(&u).map(|d| d.rope.to_string()))
-                .or_else(|| std::fs::read_to_string(p).ok())
-        };
+        let read = |p: &Path| self.text_of(p);
         let Some(tasks_text) = read(&tasks_path) else {
             return Vec::new();
         };
@@ -93,12 +88,10 @@ impl Backend {
             .filter(|s| s.spec == path)
             .filter_map(|s| {
                 let (req, line) = s.requirement?;
-                let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
                 Some(Diagnostic {
                     range: crate::navigation::range_of(
                         rope,
-                        specwright_core::Span::new(start, end),
+                        specwright_core::Span::of_line(&text, line),
                         enc,
                     ),
                     severity: Some(DiagnosticSeverity::HINT),
