@@ -3,7 +3,8 @@
 //! requirement and task uses dropped; runs of Chinese or Japanese characters as overlapping
 //! pairs, since they are written without spaces.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// Words that say nothing of what a requirement or task is about: EARS and RFC 2119 keywords,
 /// function words, and the verbs of every task and criterion.
@@ -94,6 +95,10 @@ const STOP: &[&str] = &[
     "validates",
 ];
 
+/// [`STOP`] folded as every word is, so that `displays` is dropped with `display`.
+static STOPPED: LazyLock<HashSet<String>> =
+    LazyLock::new(|| STOP.iter().map(|w| stem(w)).collect());
+
 /// The content words of `text`, each once, in a fixed order.
 pub fn content_words(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -104,43 +109,109 @@ pub fn content_words(text: &str) -> BTreeSet<String> {
         }
         cjk.clear();
     };
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+    let tokens: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, word) in tokens.iter().enumerate() {
         let mut latin = String::new();
         for c in word.chars() {
             if is_cjk(c) {
                 cjk.push(c);
             } else {
                 flush(&mut cjk, &mut out);
-                latin.extend(c.to_lowercase());
+                latin.push(c);
             }
         }
         flush(&mut cjk, &mut out);
-        if latin.chars().count() < 3 || !latin.starts_with(|c: char| c.is_alphabetic()) {
-            continue;
+        // `fall back` and `fallback`, `log in` and `login`: one word either way.
+        if let Some(next) = tokens.get(i + 1)
+            && PARTICLES.contains(&next.to_lowercase().as_str())
+        {
+            insert(&mut out, &format!("{latin}{next}").to_lowercase());
         }
-        let stem = stem(&latin);
-        if !STOP.contains(&stem.as_str()) && !STOP.contains(&latin.as_str()) {
-            out.insert(stem);
+        // `add_repository_topics`, `WordFamily`: a name says what it is about in its parts.
+        let parts = identifier_parts(&latin);
+        if parts.len() > 1 {
+            for part in &parts {
+                insert(&mut out, &part.to_lowercase());
+            }
         }
+        insert(&mut out, &latin.to_lowercase());
     }
     out
+}
+
+/// The particles of English phrasal verbs that are also written closed up (`set up`, `setup`).
+const PARTICLES: &[&str] = &["back", "up", "in", "out", "down", "off", "over"];
+
+fn insert(out: &mut BTreeSet<String>, latin: &str) {
+    if latin.chars().count() < 3 || !latin.starts_with(|c: char| c.is_alphabetic()) {
+        return;
+    }
+    let stem = stem(latin);
+    if !STOP.contains(&latin) && !STOPPED.contains(&stem) {
+        out.insert(stem);
+    }
+}
+
+/// `add_repository_topics` → add, repository, topics; `FieldJournalTab` → Field, Journal, Tab.
+fn identifier_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for piece in word.split('_').filter(|p| !p.is_empty()) {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = piece.char_indices().collect();
+        for w in chars.windows(2) {
+            let ((_, a), (j, b)) = (w[0], w[1]);
+            if a.is_lowercase() && b.is_uppercase() {
+                parts.push(&piece[start..j]);
+                start = j;
+            }
+        }
+        parts.push(&piece[start..]);
+    }
+    parts
 }
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}')
 }
 
-/// `exports`, `exported`, `exporting` → `export`: enough folding for two texts of one project
-/// to meet, never a dictionary.
+/// `exports`, `exported`, `exporting` → `export`; `message`, `messages` → `messag`; `family`,
+/// `families` → `famili`: enough folding for two texts of one project to meet, never a
+/// dictionary (both sides are folded alike, so a stem need not be a word).
 fn stem(word: &str) -> String {
-    for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(root) = word.strip_suffix(suffix)
-            && root.chars().count() >= 4
-        {
-            return root.to_string();
+    let long = |root: &str| root.chars().count() >= 4;
+    let mut w = word.to_string();
+    if let Some(root) = word.strip_suffix("ies")
+        && root.chars().count() >= 3
+    {
+        w = format!("{root}i");
+    } else if ["sses", "xes", "ches", "shes"]
+        .iter()
+        .any(|s| word.ends_with(s))
+    {
+        w.truncate(word.len() - 2);
+    } else if !word.ends_with("ss") {
+        for suffix in ["ing", "ed", "s"] {
+            if let Some(root) = word.strip_suffix(suffix)
+                && long(root)
+            {
+                w = root.to_string();
+                break;
+            }
         }
     }
-    word.to_string()
+    if let Some(root) = w.strip_suffix('e')
+        && long(root)
+    {
+        w = root.to_string();
+    } else if let Some(root) = w.strip_suffix('y')
+        && long(root)
+    {
+        w = format!("{root}i");
+    }
+    w
 }
 
 /// How much of `of` (weighted by how rare each word is among `corpus`) `by` also says: 0 when
@@ -189,6 +260,27 @@ mod tests {
             content_words("WHEN a user exports drafts THEN the system SHALL show exported files");
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
         assert_eq!(w, vec!["draft", "export", "file", "show"]);
+    }
+
+    #[test]
+    fn names_compounds_and_plurals_meet_their_prose() {
+        let task =
+            content_words("Call `add_repository_topics`; build the FieldJournalTab fallback");
+        let req = content_words(
+            "THEN it SHALL add topics to the repository, fall back to the field journal",
+        );
+        for w in ["repositori", "topic", "journal", "fallback"] {
+            assert!(
+                task.contains(w) && req.contains(w),
+                "{w}: {task:?} / {req:?}"
+            );
+        }
+        assert_eq!(
+            content_words("families messages"),
+            content_words("family message")
+        );
+        assert!(content_words("it displays classes").contains("class"));
+        assert!(!content_words("it displays classes").contains("displai"));
     }
 
     #[test]

@@ -28,8 +28,11 @@ binding keyword, acceptance scenarios): *fast*, *user-friendly*, *intuitive*, *r
 kin (ISO/IEC/IEEE 29148 \"terms to avoid\", INCOSE R7). Relative measures (*appropriate*, *sufficient*, \
 *efficient*, *minimal*, *large*, *many*, *several*) are not in the default list: real requirements \
 mostly take their criterion from the lines around them, and they were measured right 4 times in 23; add \
-them back with `add`. A term is not flagged when its clause states a number (\"fast (p95 under 200 ms)\"), nor in narrative sections, \
-user stories, code or quotes. The word list is `data/vague-term.txt`; add or remove words with \
+them back with `add`. A term is not flagged when its clause states a number (\"fast (p95 under 200 ms)\"), when the \
+sentence goes on to say what it means (\"fail gracefully when a tool is missing: the exit code is \
+non-zero\", \"— skipping what it cannot parse\"), in the statement of a requirement that has scenarios of \
+its own (OpenSpec's `### Requirement:` over `#### Scenario:`; its scenarios are checked), nor in \
+narrative sections, user stories, code or quotes. The word list is `data/vague-term.txt`; add or remove words with \
 `[rules] vague-term = { add = [...], remove = [...] }`.",
         why: "\"Fast\" means 50 ms to one reader and 5 s to another; an agent will pick a meaning silently and a \
 tester cannot write a pass/fail check. Every vague quality hides a number someone has in mind.",
@@ -54,6 +57,9 @@ impl Rule for VagueTerm {
             META.id,
             WORDS,
             |span, unit| {
+                if super::refined_by_scenarios(doc, unit) {
+                    return false;
+                }
                 let word = doc.slice(span).to_ascii_lowercase();
                 // `as appropriate`, `if necessary`: the escape clause is weak-phrase's finding.
                 if word.starts_with("appropriate")
