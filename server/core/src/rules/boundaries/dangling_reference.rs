@@ -3,6 +3,7 @@
 use super::super::{Context, Rule, RuleDoc, RuleMeta};
 use super::family_of;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::kind::DocKind;
 use crate::syntax::{IdKind, IdRole, SpecDoc, normalize};
 use std::collections::HashSet;
 
@@ -17,7 +18,10 @@ static META: RuleMeta = RuleMeta {
 ids that no document of the same folder defines: `FR-009` in a plan when the spec stops at FR-008, Kiro's \
 `_Requirements: 3.4_` when requirement 3 has three criteria, `depends on T019` in a tasks file with 18 tasks. \
 Only id families the folder actually defines are checked, so a folder that does not number its \
-requirements is never flagged. In an OpenSpec change, a delta spec's `## MODIFIED` or `## REMOVED` \
+requirements is never flagged; a task's own number (Kiro's `1.1`) does not make requirement citations \
+checkable. A tasks file in a folder whose documents define no requirement at all gets one finding for \
+all its citations (\"`1.3` and 19 other cited requirements are defined nowhere\"), since the cause is one: \
+the requirements document is missing or kept elsewhere. In an OpenSpec change, a delta spec's `## MODIFIED` or `## REMOVED` \
 requirement must name a requirement of the capability's spec (`openspec/specs/<capability>/spec.md`) or \
 one another live change adds; archived changes are history and are not checked.",
         why: "A dangling id is a broken link in the chain from requirement to task to code: either the definition \
@@ -49,20 +53,45 @@ impl Rule for DanglingReference {
                 std::iter::once(normalize(id)).chain(base)
             })
             .collect();
-        let defined: HashSet<&str> = own
+        let documents: HashSet<&str> = own
             .defines
             .iter()
             .chain(siblings.iter().flat_map(|(_, f)| f.defines.iter()))
             .map(|d| d.key.as_str())
+            .collect();
+        // Which kinds of id the folder's documents define. A task's number (Kiro's `1.1`) does
+        // not make `_Requirements: 1.2_` checkable: with no requirements document in the folder
+        // there is nothing for a requirement citation to dangle from.
+        let families: HashSet<String> = documents.iter().map(|k| family_of(k)).collect();
+        let task_families: HashSet<String> = task_ids.iter().map(|k| family_of(k)).collect();
+        let defined: HashSet<&str> = documents
+            .iter()
+            .copied()
             .chain(task_ids.iter().map(String::as_str))
             .collect();
-        let families: HashSet<String> = defined.iter().map(|k| family_of(k)).collect();
+        // A tasks file in a folder whose documents define no requirement at all gets one
+        // finding for all its requirement citations, not one per citation: the cause is one.
+        let defines_requirements = own
+            .defines
+            .iter()
+            .chain(siblings.iter().flat_map(|(_, f)| f.defines.iter()))
+            .any(|d| d.kind == IdKind::Requirement);
+        let mut unresolved: Vec<&crate::syntax::IdOccurrence> = Vec::new();
         for o in doc.ids.iter().filter(|o| o.role == IdRole::Reference) {
             if matches!(o.kind, IdKind::Adr | IdKind::Other) {
                 continue;
             }
             let key = normalize(&o.id);
-            if defined.contains(key.as_str()) || !families.contains(&family_of(&key)) {
+            let family = family_of(&key);
+            let known = families.contains(&family)
+                || (o.kind == IdKind::Task && task_families.contains(&family));
+            // Only a tasks file: a checklist or contract in a sub-folder cites the spec above it.
+            // A task number that happens to match (`1.1`) is no requirement either.
+            if ctx.kind == DocKind::Tasks && !defines_requirements && o.kind == IdKind::Requirement
+            {
+                unresolved.push(o);
+            }
+            if defined.contains(key.as_str()) || !known {
                 continue;
             }
             // Kiro `_Requirements: 2_`-style whole requirements are defined by their criteria.
@@ -83,6 +112,25 @@ impl Rule for DanglingReference {
                     o.id
                 )),
             );
+        }
+        if let Some(first) = unresolved.first() {
+            let ids: HashSet<String> = unresolved.iter().map(|o| normalize(&o.id)).collect();
+            let others = ids.len().saturating_sub(1);
+            let message = if others == 0 {
+                format!(
+                    "`{}` is cited, but no document in this folder defines requirements",
+                    first.id
+                )
+            } else {
+                format!(
+                    "`{}` and {others} other cited requirement{} are defined nowhere: no document in this folder defines requirements",
+                    first.id,
+                    if others == 1 { "" } else { "s" }
+                )
+            };
+            out.push(Diagnostic::new(META.id, first.span, message).with_question(
+                "Is the requirements document missing from this folder, or kept somewhere else?",
+            ));
         }
         out
     }
