@@ -86,14 +86,15 @@ fn ten_thousand_references_on_one_task_are_read_and_checked() {
         ("specs/001-export/spec.md", SPEC),
         ("specs/001-export/tasks.md", &text),
     ]);
-    // FR-003 … FR-10000 and criteria 1.1 … 1.10000 are cited and defined nowhere: dangling,
-    // each said once.
+    // FR-003 … FR-10000 are cited and defined nowhere: dangling, each said once. Criteria
+    // 1.1 … 1.10000 are of a family no document here defines (the tasks' own `2.` does not
+    // count), so they are not checked.
     let (_, tasks_findings) = &results[1];
     let dangling = tasks_findings
         .iter()
         .filter(|f| f.starts_with("dangling-reference"))
         .count();
-    assert_eq!(dangling, 9_998 + 10_000);
+    assert_eq!(dangling, 9_998);
 }
 
 #[test]

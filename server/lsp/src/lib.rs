@@ -6,13 +6,15 @@
 //!
 //! Invariant: no analysis logic here. Everything a user sees comes from the core, converted.
 
+pub mod commands;
 pub mod convert;
 mod index;
 mod navigation;
 mod server;
 mod transport;
 
-pub use server::{Backend, COMMANDS};
+pub use commands::{COMMANDS, ServerCommand};
+pub use server::Backend;
 
 /// How many messages the server handles at once.
 const REQUESTS_IN_FLIGHT: usize = 128;

@@ -37,30 +37,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-/// Every command the server executes; editors call exactly these.
-pub const COMMANDS: &[&str] = &[
-    "specwright.adr.index",
-    "specwright.adr.list",
-    "specwright.adr.new",
-    "specwright.adr.setStatus",
-    "specwright.adr.supersede",
-    "specwright.cancel",
-    "specwright.cancelAll",
-    "specwright.collectQuestions",
-    "specwright.coverage",
-    "specwright.decompose",
-    "specwright.dispatch",
-    "specwright.dispatchReady",
-    "specwright.explain",
-    "specwright.integrate",
-    "specwright.rules",
-    "specwright.runs",
-    "specwright.showLog",
-    "specwright.taskAt",
-    "specwright.tasks",
-    "specwright.verify",
-    "specwright.worktrees.clean",
-];
+pub use crate::commands::{COMMANDS, ServerCommand};
 
 const SOURCE: &str = "specwright";
 

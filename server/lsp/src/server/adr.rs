@@ -4,6 +4,7 @@
 
 use super::Backend;
 use super::edits::workspace_edit;
+use crate::ServerCommand;
 use crate::convert;
 use ropey::Rope;
 use serde_json::{Value, json};
@@ -211,7 +212,11 @@ impl Backend {
     }
 
     /// `specwright.adr.*` commands.
-    pub(super) async fn adr_command(&self, command: &str, arg: Value) -> Result<Option<Value>> {
+    pub(super) async fn adr_command(
+        &self,
+        command: ServerCommand,
+        arg: Value,
+    ) -> Result<Option<Value>> {
         let near = path_arg(&arg);
         let dir = arg.get("dir").and_then(Value::as_str).map(PathBuf::from);
         let format = match arg.get("template").and_then(Value::as_str) {
@@ -226,7 +231,7 @@ impl Backend {
         };
         let title = arg.get("title").and_then(Value::as_str).map(str::to_string);
         match command {
-            "specwright.adr.new" => {
+            ServerCommand::AdrNew => {
                 let title = title.ok_or_else(|| {
                     Error::invalid_params(
                         "expected {\"title\": \"Use …\", \"uri\"?, \"template\"?}",
@@ -238,7 +243,7 @@ impl Backend {
                     .map_err(Error::invalid_params)?;
                 self.apply_plan(plan, "new ADR").await
             }
-            "specwright.adr.supersede" => {
+            ServerCommand::AdrSupersede => {
                 let old = near.ok_or_else(|| {
                     Error::invalid_params("expected {\"uri\": \"<record uri>\", \"title\"?}")
                 })?;
@@ -255,7 +260,7 @@ impl Backend {
                 .map_err(Error::invalid_params)?;
                 self.apply_plan(plan, "supersede").await
             }
-            "specwright.adr.setStatus" => {
+            ServerCommand::AdrSetStatus => {
                 let (Some(path), Some(status)) = (near, arg.get("status").and_then(Value::as_str))
                 else {
                     return Err(Error::invalid_params(
@@ -265,7 +270,7 @@ impl Backend {
                 let plan = self.status_plan(&path, status)?;
                 self.apply_plan(plan, "set status").await
             }
-            "specwright.adr.index" => {
+            ServerCommand::AdrIndex => {
                 let folder = self.adr_folder(near.as_deref(), dir);
                 if folder.records.is_empty() {
                     return Err(Error::invalid_params(format!(
@@ -277,7 +282,7 @@ impl Backend {
                     adr::plan_index(&folder.dir, &folder.records, &|p: &Path| self.text_of(p));
                 self.apply_plan(plan, "ADR index").await
             }
-            "specwright.adr.list" => {
+            ServerCommand::AdrList => {
                 let folder = self.adr_folder(near.as_deref(), dir);
                 let list: Vec<Value> = adr::listed(&folder.records)
                     .iter()
@@ -295,7 +300,10 @@ impl Backend {
                     json!({ "dir": folder.dir.display().to_string(), "records": list }),
                 ))
             }
-            other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
+            other => Err(Error::invalid_params(format!(
+                "`{}` is not an ADR command",
+                other.name()
+            ))),
         }
     }
 
@@ -350,7 +358,7 @@ impl Backend {
             kind: Some(CodeActionKind::REFACTOR),
             command: Some(Command {
                 title: "Supersede this ADR".into(),
-                command: "specwright.adr.supersede".into(),
+                command: ServerCommand::AdrSupersede.name().into(),
                 arguments: Some(vec![args.clone()]),
             }),
             ..Default::default()
@@ -379,7 +387,7 @@ impl Backend {
             kind: Some(CodeActionKind::REFACTOR),
             command: Some(Command {
                 title: "Refresh the ADR index".into(),
-                command: "specwright.adr.index".into(),
+                command: ServerCommand::AdrIndex.name().into(),
                 arguments: Some(vec![args]),
             }),
             ..Default::default()

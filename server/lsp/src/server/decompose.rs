@@ -2,6 +2,7 @@
 //! `specwright.decompose` command, both one `WorkspaceEdit` of the sibling tasks.md (created
 //! when missing), planned by `specwright_workspace::tasks` exactly as `specwright tasks` plans it.
 
+use crate::ServerCommand;
 use super::Backend;
 use super::edits::workspace_edit;
 use crate::convert;
@@ -82,7 +83,7 @@ impl Backend {
                 kind: Some(CodeActionKind::REFACTOR),
                 command: Some(Command {
                     title: "Decompose into tasks".into(),
-                    command: "specwright.decompose".into(),
+                    command: ServerCommand::Decompose.name().into(),
                     arguments: Some(vec![json!({ "uri": uri.as_str(), "section": title })]),
                 }),
                 ..Default::default()

@@ -4,6 +4,7 @@
 //! diagnostics on the task lines, and "Dispatch" / "running" / outcome code lenses.
 
 use super::Backend;
+use crate::ServerCommand;
 use serde_json::{Value, json};
 use specwright_agents::dispatch::{self, Cancels, Options, Update};
 use specwright_agents::record::{self, Outcome, TaskResult};
@@ -68,15 +69,15 @@ impl Backend {
 
     pub(super) async fn dispatch_command(
         &self,
-        command: &str,
+        command: ServerCommand,
         arg: Value,
     ) -> Result<Option<Value>> {
         match command {
-            "specwright.dispatch" | "specwright.dispatchReady" => {
-                self.start_dispatch(command == "specwright.dispatchReady", arg)
+            ServerCommand::Dispatch | ServerCommand::DispatchReady => {
+                self.start_dispatch(command == ServerCommand::DispatchReady, arg)
                     .await
             }
-            "specwright.cancel" => {
+            ServerCommand::Cancel => {
                 let task = arg.get("task").and_then(Value::as_str);
                 let run = arg.get("run").and_then(Value::as_str);
                 let runs = self.active_runs();
@@ -96,11 +97,11 @@ impl Backend {
                 }
                 Ok(Some(json!({ "cancelled": cancelled })))
             }
-            "specwright.cancelAll" => {
+            ServerCommand::CancelAll => {
                 let runs = self.cancel_everything();
                 Ok(Some(json!({ "cancelled": runs })))
             }
-            "specwright.showLog" => {
+            ServerCommand::ShowLog => {
                 let path = uri_arg(&arg)?;
                 let task = arg
                     .get("task")
@@ -125,7 +126,7 @@ impl Backend {
                 }
                 Ok(None)
             }
-            "specwright.runs" => {
+            ServerCommand::Runs => {
                 let path = uri_arg(&arg)?;
                 let root = self.repo_root(&path).await?;
                 let runs: Vec<Value> = record::runs(&root)
@@ -137,7 +138,7 @@ impl Backend {
                     .collect();
                 Ok(Some(Value::Array(runs)))
             }
-            "specwright.integrate" => {
+            ServerCommand::Integrate => {
                 let path = uri_arg(&arg)?;
                 let into = arg.get("into").and_then(Value::as_str).ok_or_else(|| {
                     Error::invalid_params("expected {\"uri\", \"into\": \"<branch>\"}")
@@ -159,7 +160,7 @@ impl Backend {
                     .await;
                 Ok(Some(serde_json::to_value(&report).unwrap_or_default()))
             }
-            "specwright.worktrees.clean" => {
+            ServerCommand::WorktreesClean => {
                 let path = uri_arg(&arg)?;
                 let root = self.repo_root(&path).await?;
                 let (removed, kept) = integrate::clean(&root).await;

@@ -3,6 +3,7 @@
 //! diagnostics, and "Dispatch" / "running" / outcome code lenses, read from this server's runs
 //! and the run records on disk.
 
+use crate::ServerCommand;
 use super::Backend;
 use super::dispatch::TaskLine;
 use super::edits::workspace_edit;
@@ -248,13 +249,13 @@ impl Backend {
                     };
                     Command {
                         title,
-                        command: "specwright.cancel".into(),
+                        command: ServerCommand::Cancel.name().into(),
                         arguments: Some(vec![arg]),
                     }
                 }
                 _ if t.value.status == Status::Done => Command {
                     title: "✓ Verify".into(),
-                    command: "specwright.verify".into(),
+                    command: ServerCommand::Verify.name().into(),
                     arguments: Some(vec![arg]),
                 },
                 Some(o) => {
@@ -262,20 +263,20 @@ impl Backend {
                         range,
                         command: Some(Command {
                             title: format!("{} · Show log", o.as_str()),
-                            command: "specwright.showLog".into(),
+                            command: ServerCommand::ShowLog.name().into(),
                             arguments: Some(vec![arg.clone()]),
                         }),
                         data: None,
                     });
                     Command {
                         title: "Dispatch again".into(),
-                        command: "specwright.dispatch".into(),
+                        command: ServerCommand::Dispatch.name().into(),
                         arguments: Some(vec![arg]),
                     }
                 }
                 None => Command {
                     title: "▶ Dispatch".into(),
-                    command: "specwright.dispatch".into(),
+                    command: ServerCommand::Dispatch.name().into(),
                     arguments: Some(vec![arg]),
                 },
             };

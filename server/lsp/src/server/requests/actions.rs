@@ -112,49 +112,59 @@ impl Backend {
         params: ExecuteCommandParams,
     ) -> Result<Option<LSPAny>> {
         let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
-        match params.command.as_str() {
-            "specwright.explain" => {
+        let Some(command) = ServerCommand::parse(&params.command) else {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`; commands: {}",
+                params.command,
+                COMMANDS.join(", ")
+            )));
+        };
+        match command {
+            ServerCommand::Explain => {
                 let Some(id) = arg.get("rule").and_then(Value::as_str) else {
                     return Err(Error::invalid_params(format!(
-                        "expected {{\"rule\": \"<id>\"}} with the rule id as a string, got {arg}"
+                        "expected {} with the rule id as a string, got {arg}",
+                        command.argument()
                     )));
                 };
                 match rules::find(id) {
                     Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
                     None => Err(Error::invalid_params(format!(
-                        "unknown rule `{id}`; expected {{\"rule\": \"<id>\"}} with one of: {}",
+                        "unknown rule `{id}`; expected {} with one of: {}",
+                        command.argument(),
                         rules::ids().join(", ")
                     ))),
                 }
             }
-            "specwright.rules" => Ok(Some(rules::catalogue())),
-            "specwright.taskAt" => self.task_at_command(arg),
-            "specwright.tasks" => self.tasks_command(arg),
-            "specwright.decompose" => self.decompose_command(arg).await,
-            "specwright.verify" => self.verify_command(arg).await,
-            "specwright.dispatch"
-            | "specwright.dispatchReady"
-            | "specwright.cancel"
-            | "specwright.cancelAll"
-            | "specwright.showLog"
-            | "specwright.runs"
-            | "specwright.integrate"
-            | "specwright.worktrees.clean" => {
-                self.dispatch_command(params.command.as_str(), arg).await
-            }
-            c if c.starts_with("specwright.adr.") && COMMANDS.contains(&c) => {
-                self.adr_command(c, arg).await
-            }
-            "specwright.coverage" => {
+            ServerCommand::Rules => Ok(Some(rules::catalogue())),
+            ServerCommand::TaskAt => self.task_at_command(arg),
+            ServerCommand::Tasks => self.tasks_command(arg),
+            ServerCommand::Decompose => self.decompose_command(arg).await,
+            ServerCommand::Verify => self.verify_command(arg).await,
+            ServerCommand::Dispatch
+            | ServerCommand::DispatchReady
+            | ServerCommand::Cancel
+            | ServerCommand::CancelAll
+            | ServerCommand::ShowLog
+            | ServerCommand::Runs
+            | ServerCommand::Integrate
+            | ServerCommand::WorktreesClean => self.dispatch_command(command, arg).await,
+            ServerCommand::AdrIndex
+            | ServerCommand::AdrList
+            | ServerCommand::AdrNew
+            | ServerCommand::AdrSetStatus
+            | ServerCommand::AdrSupersede => self.adr_command(command, arg).await,
+            ServerCommand::Coverage => {
                 let (Some(uri), Some(id)) = (
                     arg.get("uri")
                         .and_then(Value::as_str)
                         .and_then(|u| u.parse::<Uri>().ok()),
                     arg.get("id").and_then(Value::as_str),
                 ) else {
-                    return Err(Error::invalid_params(
-                        "expected {\"uri\": \"<document uri>\", \"id\": \"FR-001\"}",
-                    ));
+                    return Err(Error::invalid_params(format!(
+                        "expected {}",
+                        command.argument()
+                    )));
                 };
                 let folder = uri
                     .to_file_path()
@@ -166,13 +176,13 @@ impl Backend {
                     json!({ "id": id, "coveredBy": covering_tasks(&tasks, &normalize(id)) }),
                 ))
             }
-            "specwright.collectQuestions" => {
+            ServerCommand::CollectQuestions => {
                 let uri = arg
                     .get("uri")
                     .and_then(Value::as_str)
                     .and_then(|u| u.parse::<Uri>().ok())
                     .ok_or_else(|| {
-                        Error::invalid_params("expected {\"uri\": \"<document uri>\"}")
+                        Error::invalid_params(format!("expected {}", command.argument()))
                     })?;
                 let Some(edit) = self.questions_edit(&uri).await else {
                     return Ok(Some(
@@ -188,10 +198,6 @@ impl Backend {
                 let applied = self.apply(edit).await.is_some_and(|r| r.applied);
                 Ok(Some(json!({ "applied": applied })))
             }
-            other => Err(Error::invalid_params(format!(
-                "unknown command `{other}`; commands: {}",
-                COMMANDS.join(", ")
-            ))),
         }
     }
 }

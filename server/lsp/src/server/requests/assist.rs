@@ -54,7 +54,7 @@ impl Backend {
                     range: navigation::range_of(&result.rope, o.span, enc),
                     command: Some(Command {
                         title,
-                        command: "specwright.coverage".into(),
+                        command: ServerCommand::Coverage.name().into(),
                         arguments: Some(vec![json!({ "uri": uri.as_str(), "id": o.id })]),
                     }),
                     data: None,
