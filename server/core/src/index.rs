@@ -358,9 +358,25 @@ pub fn covering_tasks(tasks: &[TaskFact], key: &str) -> Vec<String> {
 /// The folder part of a location (`/a/b/spec.md` → `/a/b`).
 pub fn folder_of(location: &str) -> String {
     let normalized = location.replace('\\', "/");
-    normalized
+    let dir = normalized
         .rsplit_once('/')
-        .map_or_else(String::new, |(dir, _)| dir.to_string())
+        .map_or_else(String::new, |(dir, _)| dir.to_string());
+    // spec-kit keeps a feature's checklists and API contracts in sub-folders of the feature
+    // (`specs/001-x/checklists/requirements.md`, `specs/001-x/contracts/api.md`); they cite
+    // the spec beside them, so they belong to its folder.
+    match dir.rsplit_once('/') {
+        Some((parent, "checklists" | "contracts")) if is_feature_folder(parent) => {
+            parent.to_string()
+        }
+        _ => dir,
+    }
+}
+
+/// `…/specs/001-export`: spec-kit's numbered feature folder.
+fn is_feature_folder(dir: &str) -> bool {
+    dir.rsplit_once('/').is_some_and(|(specs, name)| {
+        specs.ends_with("specs") && name.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
@@ -409,5 +425,14 @@ mod tests {
             .collect();
         assert_eq!(tasks_in_folder, ["/w/specs/001/tasks.md"]);
         assert_eq!(folder_of("/w/specs/001/spec.md"), "/w/specs/001");
+        assert_eq!(
+            folder_of("/w/specs/001-x/checklists/requirements.md"),
+            "/w/specs/001-x"
+        );
+        assert_eq!(
+            folder_of("/w/specs/001-x/contracts/api.md"),
+            "/w/specs/001-x"
+        );
+        assert_eq!(folder_of("/w/docs/contracts/api.md"), "/w/docs/contracts");
     }
 }

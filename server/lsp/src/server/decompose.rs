@@ -2,9 +2,9 @@
 //! `specwright.decompose` command, both one `WorkspaceEdit` of the sibling tasks.md (created
 //! when missing), planned by `specwright_workspace::tasks` exactly as `specwright tasks` plans it.
 
-use crate::ServerCommand;
 use super::Backend;
 use super::edits::workspace_edit;
+use crate::ServerCommand;
 use crate::convert;
 use serde_json::{Value, json};
 use specwright_workspace::tasks::{self, Planned};

@@ -3,10 +3,10 @@
 //! diagnostics, and "Dispatch" / "running" / outcome code lenses, read from this server's runs
 //! and the run records on disk.
 
-use crate::ServerCommand;
 use super::Backend;
 use super::dispatch::TaskLine;
 use super::edits::workspace_edit;
+use crate::ServerCommand;
 use crate::convert::Encoding;
 use ropey::Rope;
 use serde_json::json;

@@ -15,7 +15,8 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     doc: RuleDoc {
         what: "Flags references to requirement, success-criterion, story, use-case, acceptance-criterion and task \
-ids that no document of the same folder defines: `FR-009` in a plan when the spec stops at FR-008, Kiro's \
+ids that no document of the same feature folder defines (a spec-kit feature's `checklists/` and \
+`contracts/` sub-folders are part of it): `FR-009` in a plan when the spec stops at FR-008, Kiro's \
 `_Requirements: 3.4_` when requirement 3 has three criteria, `depends on T019` in a tasks file with 18 tasks. \
 Only id families the folder actually defines are checked, so a folder that does not number its \
 requirements is never flagged; a task's own number (Kiro's `1.1`) does not make requirement citations \
