@@ -13,6 +13,7 @@ mod edits;
 mod pipeline;
 mod requests;
 mod tasks;
+mod to_proto;
 mod verify;
 
 use crate::convert::{self, Encoding};
@@ -29,10 +30,10 @@ use specwright_core::syntax::{IdKind, IdRole};
 use specwright_core::{Analysis, ConfigDiagnostic};
 use specwright_core::{clarify, rules};
 use specwright_workspace::{LoadedConfig, find_config, is_markdown, location_of, today};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use to_proto::{RelatedTo, config_diagnostics, outline, to_lsp_diagnostic};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -371,87 +372,6 @@ fn doc_type(uri: &Uri, language_id: Option<&str>) -> DocType {
     }
 }
 
-fn config_diagnostics(rope: &Rope, diags: &[ConfigDiagnostic], enc: Encoding) -> Vec<Diagnostic> {
-    diags
-        .iter()
-        .map(|d| Diagnostic {
-            range: d
-                .span
-                .map_or_else(Range::default, |s| convert::range(rope, s, enc)),
-            severity: convert::severity(d.severity),
-            source: Some(SOURCE.into()),
-            code: Some(NumberOrString::String("config".into())),
-            message: d.message.clone(),
-            ..Default::default()
-        })
-        .collect()
-}
-
-/// Where a finding's related places are: its own document's URI and rope, and how to reach the
-/// others (open buffers first, then the disk). `None`: the client takes no related information.
-struct RelatedTo<'a> {
-    uri: &'a Uri,
-    open: &'a dyn Fn(&Uri) -> Option<Rope>,
-}
-
-fn to_lsp_diagnostic(
-    rope: &Rope,
-    d: &specwright_core::Diagnostic,
-    enc: Encoding,
-    version: i32,
-    docs_url: Option<&str>,
-    related: Option<&RelatedTo<'_>>,
-) -> Option<Diagnostic> {
-    let severity = convert::severity(d.severity)?;
-    // The clarification marker every finding with a question offers is made in
-    // `code_action` from the question: large documents carry thousands of findings.
-    let fixes: Vec<Value> = d
-        .fixes
-        .iter()
-        .map(|f| {
-            json!({
-                "title": f.title,
-                "edits": f.edits.iter().map(|e| json!({
-                    "range": convert::range(rope, e.span, enc),
-                    "newText": e.new_text,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    Some(Diagnostic {
-        range: convert::range(rope, d.span, enc),
-        severity: Some(severity),
-        code: Some(NumberOrString::String(d.rule.to_string())),
-        code_description: docs_url
-            .and_then(|base| format!("{base}/{}.md", d.rule).parse::<Uri>().ok())
-            .map(|href| CodeDescription { href }),
-        source: Some(SOURCE.into()),
-        message: d.message.clone(),
-        data: Some(json!({
-            "rule": d.rule,
-            "version": version,
-            "question": d.question,
-            "fixes": fixes,
-        })),
-        related_information: related.filter(|_| !d.related.is_empty()).map(|to| {
-            d.related
-                .iter()
-                .filter_map(|r| {
-                    let location = match &r.location {
-                        None => Location::new(to.uri.clone(), convert::range(rope, r.span, enc)),
-                        Some(loc) => navigation::location(loc, r.span, enc, &to.open)?,
-                    };
-                    Some(DiagnosticRelatedInformation {
-                        location,
-                        message: r.message.clone(),
-                    })
-                })
-                .collect()
-        }),
-        ..Default::default()
-    })
-}
-
 fn contains(range: &Range, pos: Position) -> bool {
     range.start <= pos && pos <= range.end
 }
@@ -715,74 +635,4 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         self.on_execute_command(params).await
     }
-}
-
-/// Sections as nested symbols, with the ids defined in each section as children.
-#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
-fn outline(analysis: &Analysis, rope: &Rope, enc: Encoding) -> Vec<DocumentSymbol> {
-    let doc = &analysis.doc;
-    let mut ids_by_section: HashMap<Option<usize>, Vec<DocumentSymbol>> = HashMap::new();
-    for st in &doc.statements {
-        let Some(id) = st.defined_id(doc) else {
-            continue;
-        };
-        let text: String = doc
-            .prose_slice(st.span)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let detail: String = text.chars().take(80).collect();
-        ids_by_section
-            .entry(doc.section_at(st.span.start))
-            .or_default()
-            .push(DocumentSymbol {
-                name: id.to_string(),
-                detail: Some(detail),
-                kind: SymbolKind::KEY,
-                tags: None,
-                deprecated: None,
-                range: convert::range(rope, st.span, enc),
-                selection_range: convert::range(rope, st.span, enc),
-                children: None,
-            });
-    }
-    fn build(
-        i: usize,
-        doc: &specwright_core::SpecDoc,
-        rope: &Rope,
-        enc: Encoding,
-        ids: &mut HashMap<Option<usize>, Vec<DocumentSymbol>>,
-    ) -> DocumentSymbol {
-        let s = &doc.sections[i];
-        let mut children: Vec<DocumentSymbol> = ids.remove(&Some(i)).unwrap_or_default();
-        children.extend(s.children.iter().map(|&c| build(c, doc, rope, enc, ids)));
-        let full = specwright_core::Span::new(
-            s.heading_span.start,
-            s.body_span.end.max(s.heading_span.end),
-        );
-        DocumentSymbol {
-            name: if s.title.is_empty() {
-                "(untitled)".into()
-            } else {
-                s.title.clone()
-            },
-            detail: None,
-            kind: SymbolKind::NAMESPACE,
-            tags: None,
-            deprecated: None,
-            range: convert::range(rope, full, enc),
-            selection_range: convert::range(rope, s.title_span, enc),
-            children: Some(children),
-        }
-    }
-    let mut top: Vec<DocumentSymbol> = ids_by_section.remove(&None).unwrap_or_default();
-    let roots: Vec<usize> = (0..doc.sections.len())
-        .filter(|&i| doc.sections[i].parent.is_none())
-        .collect();
-    top.extend(
-        roots
-            .into_iter()
-            .map(|i| build(i, doc, rope, enc, &mut ids_by_section)),
-    );
-    top
 }

@@ -1,5 +1,6 @@
 //! Code actions and the command table (`workspace/executeCommand`).
 
+use super::super::to_proto::DiagnosticData;
 use super::super::*;
 
 impl Backend {
@@ -10,16 +11,12 @@ impl Backend {
         let uri = params.text_document.uri;
         let mut actions = Vec::new();
         for d in &params.context.diagnostics {
-            if d.source.as_deref() != Some(SOURCE) {
+            let Some(data) = DiagnosticData::of(d) else {
                 continue;
-            }
-            let Some(data) = &d.data else { continue };
-            let version = data["version"].as_i64().and_then(|v| i32::try_from(v).ok());
-            for fix in data["fixes"].as_array().into_iter().flatten() {
-                let Ok(edits) = serde_json::from_value::<Vec<TextEdit>>(fix["edits"].clone())
-                else {
-                    continue;
-                };
+            };
+            let version = Some(data.version);
+            for fix in data.fixes {
+                let edits = fix.edits;
                 let edit = WorkspaceEdit {
                     document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
                         text_document: OptionalVersionedTextDocumentIdentifier {
@@ -31,7 +28,7 @@ impl Backend {
                     ..Default::default()
                 };
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix["title"].as_str().unwrap_or("Apply fix").to_string(),
+                    title: fix.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
                     edit: Some(self.shape(edit)),
@@ -40,8 +37,8 @@ impl Backend {
                 }));
             }
             // Every finding with a question can also be marked for clarification in place.
-            if let Some(question) = data["question"].as_str()
-                && data["rule"] != "incomplete-marker"
+            if let Some(question) = data.question.as_deref()
+                && data.rule != "incomplete-marker"
             {
                 let edit = WorkspaceEdit {
                     document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {

@@ -1,5 +1,6 @@
 //! Help while writing: code lenses, completion, hover and semantic tokens.
 
+use super::super::to_proto::DiagnosticData;
 use super::super::*;
 
 impl Backend {
@@ -138,18 +139,17 @@ impl Backend {
         let Some(first) = hits.first() else {
             return Ok(None);
         };
-        let rule_of = |d: &Diagnostic| -> String {
-            d.data
-                .as_ref()
-                .and_then(|v| v["rule"].as_str())
-                .unwrap_or("")
-                .to_string()
+        let rule_of = |d: &Diagnostic| {
+            DiagnosticData::of(d)
+                .map(|data| data.rule)
+                .unwrap_or_default()
         };
         let mut text = String::new();
         for d in &hits {
-            let rule = rule_of(d);
+            let data = DiagnosticData::of(d);
+            let rule = data.as_ref().map(|x| x.rule.as_str()).unwrap_or_default();
             text.push_str(&format!("**{rule}**: {}\n\n", d.message));
-            if let Some(q) = d.data.as_ref().and_then(|v| v["question"].as_str()) {
+            if let Some(q) = data.as_ref().and_then(|x| x.question.as_deref()) {
                 text.push_str(&format!("**Question:** {q}\n\n"));
             }
         }
