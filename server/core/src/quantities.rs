@@ -37,6 +37,11 @@ pub struct Quantity {
     pub span: Span,
     /// The innermost section holding it.
     pub section: Option<usize>,
+    /// Whether an end is excluded (`< 50 %`, `more than 2 s`); a range `50–89 %` includes both.
+    pub open_low: bool,
+    pub open_high: bool,
+    /// The prose unit (paragraph, item, cell) it was read from, as an index into `doc.units`.
+    pub unit: usize,
 }
 
 // The values are finite or infinite, never NaN (they come from parsed digits), so equality is
@@ -232,7 +237,7 @@ pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
     let mut out = Vec::new();
     // Prose units, not sentences: the workspace index reads unopened files in outline, which
     // has units but no sentences, and the facts must be the same either way.
-    for s in &doc.units {
+    for (unit_index, s) in doc.units.iter().enumerate() {
         let text = doc.prose_slice(s.span);
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             continue;
@@ -307,6 +312,20 @@ pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
                 }
                 (None, None) => (a_val, a_val),
             };
+            let strict = c.name("cmp").map(|m| {
+                let cmp = m.as_str().to_lowercase();
+                let cmp = cmp.split_whitespace().collect::<Vec<_>>().join(" ");
+                match cmp.as_str() {
+                    "<" | "under" | "below" | "less than" | "fewer than" => (false, true),
+                    ">" | "more than" | "over" | "above" | "greater than" => (true, false),
+                    _ => (false, false),
+                }
+            });
+            let (open_low, open_high) = if b_val.is_some() {
+                (false, false)
+            } else {
+                strict.unwrap_or((false, false))
+            };
             let at = s.span.start;
             let end = u.end().min(whole.end());
             out.push(Quantity {
@@ -318,10 +337,75 @@ pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
                 text: text[start..end].trim().to_string(),
                 span: Span::new(at + start, at + end),
                 section: doc.section_at(at + start),
+                open_low,
+                open_high,
+                unit: unit_index,
             });
         }
     }
     out
+}
+
+/// Runs of statements that split one measure into bands ("Red: 0–49 %", "Yellow: 50–89 %",
+/// "Green: ≥ 90 %"), each sorted by its lower end. A run is the items of one list (units of one
+/// section parted only by line breaks) that hold one quantity each, of one dimension, none a
+/// single value; it is a set of bands only
+/// when it could partition a scale: only the lowest may start at zero or be a bare upper bound,
+/// only the highest may be unbounded above, and every other one is a two-sided range. A list of
+/// unrelated limits ("< 200 ms", "< 2 s") fails that test and is left alone, and so do ranges
+/// whose ends lie far apart (3–6 s, 30–60 s): bands of one scale almost meet.
+pub fn bands<'q>(doc: &SpecDoc, quantities: &'q [Quantity]) -> Vec<Vec<&'q Quantity>> {
+    let mut runs: Vec<Vec<&Quantity>> = Vec::new();
+    // Two units are one list when nothing but a line break (or a comment) parts them.
+    let adjacent = |a: usize, b: usize| {
+        b == a + 1
+            && doc
+                .units
+                .get(a)
+                .zip(doc.units.get(b))
+                .is_some_and(|(x, y)| {
+                    let between = doc.text.get(x.span.end..y.span.start).unwrap_or("\n\n");
+                    !between.split('\n').skip(1).any(|l| l.trim().is_empty())
+                        && between.matches('\n').count() >= 1
+                })
+    };
+    for q in quantities {
+        let in_unit = quantities.iter().filter(|o| o.unit == q.unit).count();
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|p| {
+            p.dimension == q.dimension
+                && p.section == q.section
+                && in_unit == 1
+                && quantities.iter().filter(|o| o.unit == p.unit).count() == 1
+                && adjacent(p.unit, q.unit)
+        });
+        if joins && let Some(run) = runs.last_mut() {
+            run.push(q);
+        } else {
+            runs.push(vec![q]);
+        }
+    }
+    runs.into_iter()
+        .filter(|r| r.len() >= 2)
+        .filter_map(|mut r| {
+            r.sort_by(|a, b| a.low.total_cmp(&b.low).then(a.high.total_cmp(&b.high)));
+            let last = r.len() - 1;
+            // A single value ("5 s", "95 %") is a setting, not a band.
+            let partition = r.iter().all(|q| q.low < q.high)
+                && r.iter().enumerate().all(|(i, q)| {
+                    let two_sided = q.low > 0.0 && q.high.is_finite();
+                    (i == 0 && q.high.is_finite())
+                        || (i == last && i > 0 && q.low > 0.0)
+                        || two_sided
+                })
+                && r.windows(2).all(|w| {
+                    // Bands of one scale almost meet (49 % and 50 %); ranges that lie far apart
+                    // (3–6 s, 30–60 s) measure different things.
+                    let (a, b) = (w[0], w[1]);
+                    a.low < b.low && (b.low - a.high).abs() <= 0.1 * b.low.max(a.high)
+                });
+            partition.then_some(r)
+        })
+        .collect()
 }
 
 #[cfg(test)]

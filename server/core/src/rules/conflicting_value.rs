@@ -22,7 +22,8 @@ outranks a design, plan or ADR, which outranks tasks and everything else; betwee
 the other statement and where it is (in editors, as related information that goes to it). When both are plain values \
 (\"500 ms\", \"250 ms\"), a quick fix aligns this one with the other; a bound is left to its author to reword. Paragraphs and items holding examples (\"e.g.\", \"for example\", \"such as\"), \
 estimates (\"~30 minutes\", \"about 2 s\"), states meant to change and settings (\"currently\", \"baseline\", \"target\", \
-\"default\", \"configurable\") and values on one line are not compared; nor are documents of unknown kind (reports, READMEs: they compare before \
+\"default\", \"configurable\"), values on one line and the bands of one list (\"0–9 %\", \"10–60 %\": `range-gap` \
+and `range-overlap` judge those) are not compared; nor are documents of unknown kind (reports, READMEs: they compare before \
 and after), and an ADR only with itself (each record is its own decision).",
         why: "Agents implement whichever value they read. A design that says 100 ms where the spec says 300 ms gets \
 half the code at one value and half at the other, and no test catches it because each test reads one document.",
@@ -68,7 +69,17 @@ impl Rule for ConflictingValue {
         let siblings = ctx.siblings();
         let mut out = Vec::new();
         let line_of = |s: crate::span::Span| doc.line_of(s.start) + 1;
+        // Bands of one measure ("0–9 %", "10–60 %", …) are meant to differ: range-gap and
+        // range-overlap judge them.
+        let banded: Vec<crate::span::Span> = crate::quantities::bands(doc, own)
+            .into_iter()
+            .flatten()
+            .map(|q| q.span)
+            .collect();
         for (i, q) in own.iter().enumerate() {
+            if banded.contains(&q.span) {
+                continue;
+            }
             // Earlier statements of this document, at equal authority.
             // Within one document, a one-word subject in another section is another thing's
             // (two components' "auto-dismiss"); a qualified one is the same thing anywhere.
@@ -79,7 +90,8 @@ impl Rule for ConflictingValue {
             let inside = own[..i]
                 .iter()
                 .find(|o| {
-                    same_subject(q, o)
+                    !banded.contains(&o.span)
+                        && same_subject(q, o)
                         && near(o)
                         && q.contradicts(o)
                         && line_of(o.span) != line_of(q.span)

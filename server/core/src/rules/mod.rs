@@ -19,6 +19,8 @@ mod missing_normative_keyword;
 mod non_singular;
 mod open_ended_list;
 mod passive_without_agent;
+mod range_gap;
+mod range_overlap;
 mod superlative;
 mod template_placeholder;
 mod unitless_quantity;
@@ -563,6 +565,8 @@ static REGISTRY: &[&dyn Rule] = &[
     &open_ended_list::OpenEndedList,
     &boundaries::OrphanTask,
     &passive_without_agent::PassiveWithoutAgent,
+    &range_gap::RangeGap,
+    &range_overlap::RangeOverlap,
     &boundaries::RequirementWithoutScenario,
     &boundaries::StoryWithoutAcceptance,
     &superlative::Superlative,
