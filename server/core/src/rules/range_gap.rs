@@ -43,34 +43,55 @@ impl Rule for RangeGap {
     }
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for run in bands(doc, &ctx.facts.quantities) {
-            for w in run.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                if meet(a, b) {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        META.id,
-                        b.span,
-                        format!(
-                            "`{}` and `{}` leave a gap: a value between them is in neither band",
-                            a.text, b.text
-                        ),
-                    )
-                    .with_question(format!(
+        band_findings(
+            doc,
+            ctx,
+            META.id,
+            |a, b| !meet(a, b),
+            |a, b| {
+                (
+                    format!(
+                        "`{}` and `{}` leave a gap: a value between them is in neither band",
+                        a.text, b.text
+                    ),
+                    format!(
                         "Which band holds a value between `{}` and `{}`?",
                         a.text, b.text
-                    ))
+                    ),
+                    format!("the band below ends at `{}`", a.text),
+                )
+            },
+        )
+    }
+}
+
+/// One finding per neighbouring pair of bands that `flags` (the lower band first), on the
+/// upper band, pointing at the lower: message, question and the related note from `describe`.
+pub(super) fn band_findings(
+    doc: &SpecDoc,
+    ctx: &Context<'_>,
+    rule: &'static str,
+    flags: impl Fn(&Quantity, &Quantity) -> bool,
+    describe: impl Fn(&Quantity, &Quantity) -> (String, String, String),
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for run in bands(doc, &ctx.facts.quantities) {
+        for w in run.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if !flags(a, b) {
+                continue;
+            }
+            let (message, question, related) = describe(a, b);
+            out.push(
+                Diagnostic::new(rule, b.span, message)
+                    .with_question(question)
                     .with_related(Related {
                         location: None,
                         span: a.span,
-                        message: format!("the band below ends at `{}`", a.text),
+                        message: related,
                     }),
-                );
-            }
+            );
         }
-        out
     }
+    out
 }

@@ -1,8 +1,8 @@
 //! `range-overlap`: bands of one measure that share values.
 
 use super::{Context, Rule, RuleDoc, RuleMeta};
-use crate::diagnostic::{Diagnostic, Related, Severity};
-use crate::quantities::{Quantity, bands};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::quantities::Quantity;
 use crate::syntax::SpecDoc;
 
 pub struct RangeOverlap;
@@ -36,34 +36,18 @@ impl Rule for RangeOverlap {
     }
 
     fn check(&self, doc: &SpecDoc, ctx: &Context<'_>) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for run in bands(doc, &ctx.facts.quantities) {
-            for w in run.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                if !overlap(a, b) {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        META.id,
-                        b.span,
-                        format!(
-                            "`{}` and `{}` overlap: a value can be in both bands",
-                            a.text, b.text
-                        ),
-                    )
-                    .with_question(format!(
-                        "Which band holds the values `{}` and `{}` share?",
-                        a.text, b.text
-                    ))
-                    .with_related(Related {
-                        location: None,
-                        span: a.span,
-                        message: format!("the band below is `{}`", a.text),
-                    }),
-                );
-            }
-        }
-        out
+        super::range_gap::band_findings(doc, ctx, META.id, overlap, |a, b| {
+            (
+                format!(
+                    "`{}` and `{}` overlap: a value can be in both bands",
+                    a.text, b.text
+                ),
+                format!(
+                    "Which band holds the values `{}` and `{}` share?",
+                    a.text, b.text
+                ),
+                format!("the band below is `{}`", a.text),
+            )
+        })
     }
 }
