@@ -214,10 +214,18 @@ fn subject(before: &str) -> Option<(String, Option<String>)> {
         (Some(open), close) if close.is_none_or(|c| c < open) => &before[..open],
         _ => before,
     };
-    let clause = before
-        .rsplit([',', ';', ':', '(', ')', '—', '–', '\n', '|'])
-        .next()
-        .unwrap_or(before);
+    let mut clauses = before.rsplit([',', ';', ':', '(', ')', '—', '–', '\n', '|']);
+    let clause = clauses.next().unwrap_or(before);
+    // `Timeout: 30 s`, `| Debounce | 300 ms |`: a value right after a label is the label's.
+    let label = |c: &str| {
+        let cut = before.len() - c.len();
+        before[..cut].ends_with([':', '|'])
+    };
+    let clause = if clause.trim().is_empty() && label(clause) {
+        clauses.find(|c| !c.trim().is_empty()).unwrap_or(clause)
+    } else {
+        clause
+    };
     let words: Vec<&str> = clause
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| !w.is_empty())
@@ -291,7 +299,33 @@ pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
             {
                 continue;
             }
-            let Some((head, qualifier)) = subject(&text[..start]) else {
+            // `| Timeout | 30 s |`: a cell holding only the value is about what the row's first
+            // cell names (`| Phase 2 | 6 tasks | 45 min |` is Phase 2's, not the tasks').
+            let row_label = || {
+                let line = doc.line_of(s.span.start);
+                let first = doc.units[..unit_index]
+                    .iter()
+                    .rev()
+                    .take_while(|u| doc.line_of(u.span.start) == line)
+                    .last()?;
+                text[..start]
+                    .trim()
+                    .is_empty()
+                    .then(|| doc.prose_slice(first.span))
+            };
+            // A row is one thing, named by its whole first cell: "User Story 1" and "User Story
+            // 2" are two rows, not one subject.
+            let row_subject = || {
+                let label = row_label()?;
+                subject(label)?;
+                let words: Vec<String> = label
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                Some((words.join(" "), None))
+            };
+            let Some((head, qualifier)) = subject(&text[..start]).or_else(row_subject) else {
                 continue;
             };
             let (lo, hi) = match (b_val, c.name("cmp").map(|m| m.as_str().to_lowercase())) {
@@ -464,6 +498,28 @@ mod tests {
     fn a_value_in_parentheses_is_about_what_precedes_them() {
         let got = read("# A\n\n- Available time slots (cache for 1 minute)\n");
         assert_eq!(got[0].0, "slot");
+    }
+
+    #[test]
+    fn a_value_after_a_label_is_the_labels() {
+        let got = read(
+            "# A\n\n- Debounce: 300 ms\n\n| Setting | Value |\n|---|---|\n| Timeout | 30 s |\n",
+        );
+        assert_eq!(got[0].0, "debounce");
+        assert_eq!(got[1].0, "timeout");
+    }
+
+    #[test]
+    fn bands_are_lists_that_could_split_one_scale() {
+        let doc = SpecDoc::parse(
+            "# A\n\n- Red: coverage 0–49 %\n- Yellow: coverage 50–89 %\n- Green: coverage ≥ 90 %\n\n- API latency under 200 ms\n- Page load under 2 s\n\n- Small: 3–6 s\n- Large: 30–60 s\n",
+            ParseOptions::default(),
+        );
+        let q = extract(&doc);
+        let runs = bands(&doc, &q);
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        let texts: Vec<&str> = runs[0].iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(texts, ["0–49 %", "50–89 %", "≥ 90 %"]);
     }
 
     #[test]

@@ -14,7 +14,9 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     doc: RuleDoc {
         what: "Reads quantified statements — a subject, a bound and a value with a unit: \"a debounce of 100 ms\", \
-\"coverage MUST be at least 90 %\", \"respond within 2 s\" — from the prose of every document of a feature folder, \
+\"coverage MUST be at least 90 %\", \"respond within 2 s\" — from the prose of every document of a feature folder — \
+also a value after a label (`Debounce: 300 ms`) or in a table row, which is about what the row's first cell names \
+(`| Debounce | 100 ms |`; rows named `User Story 1` and `User Story 2` are two things) — \
 normalises their units (ms, s, min, h; KB, MB, GB, KiB, MiB, GiB; %) and compares statements about the same subject \
 as intervals: \"≤ 200 ms\" and \"within 300 ms\" can both hold, \"at least 90 %\" and \"85 %\" cannot, \"300 ms\" and \
 \"0.3 s\" are one value. The finding is on the statement with less authority — a requirements document or spec \
