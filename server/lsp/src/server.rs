@@ -5,6 +5,7 @@
 //! to their modules (ADRs, decompose, dispatch, tasks).
 
 mod adr;
+mod capabilities;
 mod decompose;
 mod dispatch;
 mod dispatch_lines;
