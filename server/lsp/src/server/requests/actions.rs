@@ -118,13 +118,8 @@ impl Backend {
         };
         match command {
             ServerCommand::Explain => {
-                let Some(id) = arg.get("rule").and_then(Value::as_str) else {
-                    return Err(Error::invalid_params(format!(
-                        "expected {} with the rule id as a string, got {arg}",
-                        command.argument()
-                    )));
-                };
-                match rules::find(id) {
+                let RuleArg { rule: id } = typed(command, arg)?;
+                match rules::find(&id) {
                     Some(rule) => Ok(Some(Value::String(rule.meta().markdown()))),
                     None => Err(Error::invalid_params(format!(
                         "unknown rule `{id}`; expected {} with one of: {}",
@@ -152,17 +147,9 @@ impl Backend {
             | ServerCommand::AdrSetStatus
             | ServerCommand::AdrSupersede => self.adr_command(command, arg).await,
             ServerCommand::Coverage => {
-                let (Some(uri), Some(id)) = (
-                    arg.get("uri")
-                        .and_then(Value::as_str)
-                        .and_then(|u| u.parse::<Uri>().ok()),
-                    arg.get("id").and_then(Value::as_str),
-                ) else {
-                    return Err(Error::invalid_params(format!(
-                        "expected {}",
-                        command.argument()
-                    )));
-                };
+                let CoverageArg { uri, id } = typed(command, arg)?;
+                let uri = uri_of(command, &uri)?;
+                let id = id.as_str();
                 let folder = uri
                     .to_file_path()
                     .map(|p| folder_of(&location_of(&p)))
@@ -174,13 +161,8 @@ impl Backend {
                 ))
             }
             ServerCommand::CollectQuestions => {
-                let uri = arg
-                    .get("uri")
-                    .and_then(Value::as_str)
-                    .and_then(|u| u.parse::<Uri>().ok())
-                    .ok_or_else(|| {
-                        Error::invalid_params(format!("expected {}", command.argument()))
-                    })?;
+                let UriArg { uri } = typed(command, arg)?;
+                let uri = uri_of(command, &uri)?;
                 let Some(edit) = self.questions_edit(&uri).await else {
                     return Ok(Some(
                         json!({ "applied": false, "reason": "no open questions to add" }),
@@ -197,4 +179,40 @@ impl Backend {
             }
         }
     }
+}
+
+#[derive(serde::Deserialize)]
+struct RuleArg {
+    rule: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CoverageArg {
+    uri: String,
+    id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct UriArg {
+    uri: String,
+}
+
+/// A command's argument as its type, or an `InvalidParams` error quoting the shape it takes.
+fn typed<T: serde::de::DeserializeOwned>(command: ServerCommand, arg: Value) -> Result<T> {
+    serde_json::from_value(arg.clone()).map_err(|e| {
+        Error::invalid_params(format!(
+            "{}: expected {}, got {arg} ({e})",
+            command.name(),
+            command.argument()
+        ))
+    })
+}
+
+fn uri_of(command: ServerCommand, uri: &str) -> Result<Uri> {
+    uri.parse().map_err(|_| {
+        Error::invalid_params(format!(
+            "`{uri}` is not a URI; expected {}",
+            command.argument()
+        ))
+    })
 }
