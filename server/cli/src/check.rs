@@ -24,6 +24,16 @@ pub struct Finding {
     pub start: (usize, usize),
     pub end: (usize, usize),
     pub fixes: Vec<Fix>,
+    /// The other places the finding is about (the statement a conflicting value contradicts).
+    pub related: Vec<RelatedPlace>,
+}
+
+/// Another place a finding points at, as a reader finds it: a path and a 1-based line.
+#[derive(Debug, Clone)]
+pub struct RelatedPlace {
+    pub path: String,
+    pub line: usize,
+    pub message: String,
 }
 
 /// A checked file's text, kept for excerpts.
@@ -40,6 +50,12 @@ pub struct Report {
     pub files_checked: usize,
     /// I/O and usage problems: the exit code becomes 2.
     pub errors: Vec<String>,
+}
+
+/// A path as `specwright check` shows it: relative to the working directory when under it.
+fn relative(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    display(path.strip_prefix(&cwd).unwrap_or(path))
 }
 
 fn display(path: &Path) -> String {
@@ -97,6 +113,7 @@ fn finding_at(
         start: at(span.start),
         end: at(span.end),
         fixes: Vec::new(),
+        related: Vec::new(),
     }
 }
 
@@ -297,6 +314,24 @@ fn check_text(
             let mut f = finding_at(&path, d.rule, d.severity, d.message, d.span, &at);
             f.question = d.question;
             f.fixes = d.fixes;
+            f.related = d
+                .related
+                .into_iter()
+                .filter_map(|r| {
+                    let (path, line) = match &r.location {
+                        None => (path.clone(), at(r.span.start).0),
+                        Some(loc) => {
+                            let other = std::fs::read_to_string(loc).ok()?;
+                            (relative(Path::new(loc)), line_col(&other, r.span.start).0)
+                        }
+                    };
+                    Some(RelatedPlace {
+                        path,
+                        line,
+                        message: r.message,
+                    })
+                })
+                .collect();
             f
         })
         .collect();

@@ -95,6 +95,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 start: check::line_col(&text, span.start),
                 end: check::line_col(&text, span.end),
                 fixes: Vec::new(),
+                related: Vec::new(),
             }
         };
         // Done tasks Specwright generated whose requirement changed (or went) since.
@@ -134,6 +135,7 @@ async fn verify_async(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     start: check::line_col(&spec_text, span.start),
                     end: check::line_col(&spec_text, span.end),
                     fixes: Vec::new(),
+                    related: Vec::new(),
                 });
                 if !report.sources.iter().any(|s| s.path == shown) {
                     report.sources.push(Source {

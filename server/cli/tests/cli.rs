@@ -465,3 +465,28 @@ fn openspec_deltas_share_their_change_tasks_file() {
     assert!(said.contains("0 new, 0 updated, 1 unchanged"), "{said}");
     assert!(!said.contains("gone"), "{said}");
 }
+
+/// A conflicting value names both places: the finding's own, and the statement it contradicts
+/// in the other document (path and line), so a terminal user can open both.
+#[test]
+fn a_conflict_across_documents_prints_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("specs/050-search");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("spec.md"),
+        "# Feature Specification: Search\n\n## Requirements\n\n- **FR-001**: Search MUST use a debounce of 300 ms.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("plan.md"),
+        "# Implementation Plan: Search\n\n## Settings\n\n| Setting | Value |\n|---|---|\n| Debounce | 100 ms |\n",
+    )
+    .unwrap();
+    let out = stdout(&specwright_in(dir.path(), &["check", "specs"]));
+    assert!(
+        out.contains("--> specs/050-search/plan.md:7:14")
+            && out.contains("= note: the debounce is 300 ms here: specs/050-search/spec.md:5"),
+        "{out}"
+    );
+}

@@ -32,6 +32,14 @@ pub fn write(out: &mut dyn Write, report: &Report, styled: bool) -> std::io::Res
             question = format!("ask: {q}");
             group = group.element(Level::HELP.message(question.as_str()));
         }
+        let related: Vec<String> = f
+            .related
+            .iter()
+            .map(|r| format!("{}: {}:{}", r.message, r.path, r.line))
+            .collect();
+        for r in &related {
+            group = group.element(Level::NOTE.message(r.as_str()));
+        }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
