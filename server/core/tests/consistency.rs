@@ -14,7 +14,7 @@ const VALUES_MS: &[u64] = &[100, 250, 300, 1_500, 2_000, 60_000];
 fn written(ms: u64, unit: usize) -> String {
     match unit % 3 {
         1 => format!("{} s", ms as f64 / 1000.0),
-        2 if ms % 60_000 == 0 => format!("{} min", ms / 60_000),
+        2 if ms.is_multiple_of(60_000) => format!("{} min", ms / 60_000),
         _ => format!("{ms} ms"),
     }
 }
