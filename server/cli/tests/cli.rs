@@ -490,3 +490,32 @@ fn a_conflict_across_documents_prints_both_places() {
         "{out}"
     );
 }
+
+/// A finding on a very long line shows the part of the line around it, not the whole line:
+/// the renderer reads all it is given, so a paragraph of 200 KB with a finding every few words
+/// used to print (and measure) the paragraph once per finding.
+#[test]
+fn findings_on_a_long_line_show_an_excerpt_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("specwright.toml"), "rule-set = \"all\"\n").unwrap();
+    let words = [
+        "the system must",
+        "store drafts",
+        "and it shall",
+        "sync them quickly",
+    ];
+    let paragraph: Vec<&str> = (0..3_000).map(|i| words[i % words.len()]).collect();
+    std::fs::write(
+        dir.path().join("spec.md"),
+        format!(
+            "# Feature Specification: X\n\n## Requirements\n\n{}\n",
+            paragraph.join(" ")
+        ),
+    )
+    .unwrap();
+    let out = stdout(&specwright_in(dir.path(), &["check", "spec.md"]));
+    let excerpts: Vec<&str> = out.lines().filter(|l| l.starts_with("5 | ")).collect();
+    assert!(excerpts.len() > 10, "{}", &out[..out.len().min(2000)]);
+    let longest = out.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 1_000, "a line of {longest} bytes was printed");
+}

@@ -62,7 +62,13 @@ impl Rule for NonSingular {
                 .collect();
             if binding.len() >= 2 {
                 let second = binding[1];
-                let words: Vec<&str> = binding.iter().map(|k| k.word.as_str()).collect();
+                // A few keywords are listed as written; a run-on paragraph with thousands gets
+                // its count and the first three.
+                let mut words: Vec<&str> =
+                    binding.iter().take(3).map(|k| k.word.as_str()).collect();
+                if binding.len() > 3 {
+                    words.push("…");
+                }
                 out.push(
                     Diagnostic::new(
                         META.id,
