@@ -307,6 +307,8 @@ fn check_text(
     let path = display(file);
     let doc = &analysis.doc;
     let at = |offset| position(doc, offset);
+    // The other documents findings point at, each read once however many findings do.
+    let mut others: HashMap<String, Option<String>> = HashMap::new();
     let findings = analysis
         .diagnostics
         .into_iter()
@@ -321,8 +323,11 @@ fn check_text(
                     let (path, line) = match &r.location {
                         None => (path.clone(), at(r.span.start).0),
                         Some(loc) => {
-                            let other = std::fs::read_to_string(loc).ok()?;
-                            (relative(Path::new(loc)), line_col(&other, r.span.start).0)
+                            let other = others
+                                .entry(loc.clone())
+                                .or_insert_with(|| std::fs::read_to_string(loc).ok())
+                                .as_deref()?;
+                            (relative(Path::new(loc)), line_col(other, r.span.start).0)
                         }
                     };
                     Some(RelatedPlace {

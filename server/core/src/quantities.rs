@@ -328,37 +328,36 @@ pub fn extract(doc: &SpecDoc) -> Vec<Quantity> {
             let Some((head, qualifier)) = subject(&text[..start]).or_else(row_subject) else {
                 continue;
             };
-            let (lo, hi) = match (b_val, c.name("cmp").map(|m| m.as_str().to_lowercase())) {
+            // The bound as one lower-case phrase ("at  most" → "at most"), read once for the
+            // interval and for which of its ends it excludes.
+            let cmp = c.name("cmp").map(|m| {
+                m.as_str()
+                    .to_lowercase()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let (lo, hi) = match (b_val, cmp.as_deref()) {
                 (Some(b), _) => (a_val.min(b), a_val.max(b)),
-                (None, Some(cmp)) => {
-                    let cmp = cmp.split_whitespace().collect::<Vec<_>>().join(" ");
-                    match cmp.as_str() {
-                        "≤" | "<=" | "<" | "at most" | "no more than" | "up to" | "under"
-                        | "below" | "within" | "less than" | "fewer than" | "maximum"
-                        | "maximum of" => (0.0, a_val),
-                        c if c.starts_with("not") => (0.0, a_val),
-                        "≥" | ">=" | ">" | "at least" | "no less than" | "more than" | "over"
-                        | "above" | "greater than" | "minimum" | "minimum of" => {
-                            (a_val, f64::INFINITY)
-                        }
-                        _ => (a_val, a_val),
+                (None, Some(cmp)) => match cmp {
+                    "≤" | "<=" | "<" | "at most" | "no more than" | "up to" | "under" | "below"
+                    | "within" | "less than" | "fewer than" | "maximum" | "maximum of" => {
+                        (0.0, a_val)
                     }
-                }
+                    c if c.starts_with("not") => (0.0, a_val),
+                    "≥" | ">=" | ">" | "at least" | "no less than" | "more than" | "over"
+                    | "above" | "greater than" | "minimum" | "minimum of" => (a_val, f64::INFINITY),
+                    _ => (a_val, a_val),
+                },
                 (None, None) => (a_val, a_val),
             };
-            let strict = c.name("cmp").map(|m| {
-                let cmp = m.as_str().to_lowercase();
-                let cmp = cmp.split_whitespace().collect::<Vec<_>>().join(" ");
-                match cmp.as_str() {
-                    "<" | "under" | "below" | "less than" | "fewer than" => (false, true),
-                    ">" | "more than" | "over" | "above" | "greater than" => (true, false),
-                    _ => (false, false),
+            // A range (`50–89 %`) includes both ends; a strict bound excludes its one.
+            let (open_low, open_high) = match (b_val, cmp.as_deref()) {
+                (None, Some("<" | "under" | "below" | "less than" | "fewer than")) => (false, true),
+                (None, Some(">" | "more than" | "over" | "above" | "greater than")) => {
+                    (true, false)
                 }
-            });
-            let (open_low, open_high) = if b_val.is_some() {
-                (false, false)
-            } else {
-                strict.unwrap_or((false, false))
+                _ => (false, false),
             };
             let at = s.span.start;
             let end = u.end().min(whole.end());
@@ -403,13 +402,19 @@ pub fn bands<'q>(doc: &SpecDoc, quantities: &'q [Quantity]) -> Vec<Vec<&'q Quant
                         && between.matches('\n').count() >= 1
                 })
     };
+    // How many quantities each unit holds, counted once (the rules run per keystroke): only a
+    // unit with one of them can be a band.
+    let mut per_unit: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for q in quantities {
-        let in_unit = quantities.iter().filter(|o| o.unit == q.unit).count();
+        *per_unit.entry(q.unit).or_default() += 1;
+    }
+    let alone = |q: &Quantity| per_unit.get(&q.unit) == Some(&1);
+    for q in quantities {
         let joins = runs.last().and_then(|r| r.last()).is_some_and(|p| {
             p.dimension == q.dimension
                 && p.section == q.section
-                && in_unit == 1
-                && quantities.iter().filter(|o| o.unit == p.unit).count() == 1
+                && alone(q)
+                && alone(p)
                 && adjacent(p.unit, q.unit)
         });
         if joins && let Some(run) = runs.last_mut() {

@@ -3,8 +3,6 @@
 //! the order in which the folder's documents are read.
 
 use proptest::prelude::*;
-use specwright_core::index::{DocumentFacts, WorkspaceIndex};
-use specwright_core::{AnalysisInput, Config, analyze};
 use std::collections::BTreeSet;
 
 const SUBJECTS: &[&str] = &["debounce", "timeout", "retention"];
@@ -51,40 +49,21 @@ fn documents(values: &[(usize, u64, usize)]) -> Vec<(String, String)> {
         .collect()
 }
 
+mod common;
+
 /// The conflicting-value findings of the folder, read in the order given.
 fn conflicts(files: &[(String, String)]) -> BTreeSet<(String, String)> {
-    let config = Config::default();
-    let mut index = WorkspaceIndex::default();
-    for (path, text) in files {
-        let a = analyze(AnalysisInput {
-            text,
-            path: Some(path),
-            location: None,
-            config: &config,
-            index: &WorkspaceIndex::default(),
-            today: None,
-        });
-        index.insert(
-            path.clone(),
-            DocumentFacts::of(&a.doc, a.classification, path),
-        );
-    }
-    files
+    let files: Vec<(&str, &str)> = files
         .iter()
-        .flat_map(|(path, text)| {
-            analyze(AnalysisInput {
-                text,
-                path: Some(path),
-                location: Some(path),
-                config: &config,
-                index: &index,
-                today: None,
-            })
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == "conflicting-value")
-            .map(|d| (path.clone(), d.message))
-            .collect::<Vec<_>>()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    common::analyze_folder(&files, None)
+        .into_iter()
+        .flat_map(|(path, found)| {
+            found
+                .into_iter()
+                .filter(|d| d.rule == "conflicting-value")
+                .map(move |d| (path.clone(), d.message))
         })
         .collect()
 }

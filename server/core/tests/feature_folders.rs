@@ -4,51 +4,28 @@
 //! or a panic, and the model's round trip holds for what it writes. OpenSpec changes: a delta
 //! may only modify or remove what its capability has.
 
-use specwright_core::index::{DocumentFacts, WorkspaceIndex, coverage};
+use specwright_core::Config;
+use specwright_core::index::{DocumentFacts, coverage};
 use specwright_core::rules::Date;
 use specwright_core::tasks::{self, Covers, TaskFormat};
-use specwright_core::{AnalysisInput, Config, analyze};
+
+mod common;
 
 /// Analyses `files` (path, text) as one feature folder; returns each file's findings.
 fn check_folder(files: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
-    let config = Config::default();
-    let mut index = WorkspaceIndex::default();
-    for (path, text) in files {
-        let a = analyze(AnalysisInput {
-            text,
-            path: Some(path),
-            location: None,
-            config: &config,
-            index: &WorkspaceIndex::default(),
-            today: None,
-        });
-        index.insert(
-            path.to_string(),
-            DocumentFacts::of(&a.doc, a.classification, path),
-        );
-    }
-    files
-        .iter()
-        .map(|(path, text)| {
-            let a = analyze(AnalysisInput {
-                text,
-                path: Some(path),
-                location: Some(path),
-                config: &config,
-                index: &index,
-                today: Some(Date {
-                    year: 2026,
-                    month: 12,
-                    day: 1,
-                }),
-            });
-            assert!(a.failures.is_empty(), "{path}: {:?}", a.failures);
-            let found = a
-                .diagnostics
+    let today = Date {
+        year: 2026,
+        month: 12,
+        day: 1,
+    };
+    common::analyze_folder(files, Some(today))
+        .into_iter()
+        .map(|(path, found)| {
+            let found = found
                 .iter()
                 .map(|d| format!("{} {}", d.rule, d.message))
                 .collect();
-            (path.to_string(), found)
+            (path, found)
         })
         .collect()
 }

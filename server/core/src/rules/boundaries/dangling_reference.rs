@@ -54,12 +54,12 @@ impl Rule for DanglingReference {
                 std::iter::once(normalize(id)).chain(base)
             })
             .collect();
-        let documents: HashSet<&str> = own
+        let definitions: Vec<&crate::index::IdFact> = own
             .defines
             .iter()
             .chain(siblings.iter().flat_map(|(_, f)| f.defines.iter()))
-            .map(|d| d.key.as_str())
             .collect();
+        let documents: HashSet<&str> = definitions.iter().map(|d| d.key.as_str()).collect();
         // Which kinds of id the folder's documents define. A task's number (Kiro's `1.1`) does
         // not make `_Requirements: 1.2_` checkable: with no requirements document in the folder
         // there is nothing for a requirement citation to dangle from.
@@ -72,11 +72,7 @@ impl Rule for DanglingReference {
             .collect();
         // A tasks file in a folder whose documents define no requirement at all gets one
         // finding for all its requirement citations, not one per citation: the cause is one.
-        let defines_requirements = own
-            .defines
-            .iter()
-            .chain(siblings.iter().flat_map(|(_, f)| f.defines.iter()))
-            .any(|d| d.kind == IdKind::Requirement);
+        let defines_requirements = definitions.iter().any(|d| d.kind == IdKind::Requirement);
         let mut unresolved: Vec<&crate::syntax::IdOccurrence> = Vec::new();
         for o in doc.ids.iter().filter(|o| o.role == IdRole::Reference) {
             if matches!(o.kind, IdKind::Adr | IdKind::Other) {
